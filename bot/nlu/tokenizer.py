@@ -1,0 +1,53 @@
+"""Rasa graph component: the spaCy-based tokenizer/normaliser.
+
+A thin adapter over :mod:`bot.nlu.normalise`: tokens keep the text and offsets
+the practitioner typed, and carry a normalised spaCy lookup lemma, which the
+CountVectorsFeaturizers use (``use_lemma: true``, their default).
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.normalise import tokenize
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
+)
+class NestSpacyTokenizer(Tokenizer):
+    """Tokenizes with a blank spaCy pipeline and normalised lookup lemmas."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "intent_tokenization_flag": False,
+            "intent_split_symbol": "_",
+            "token_pattern": None,
+            "prefix_separator_symbol": None,
+        }
+
+    @staticmethod
+    def supported_languages() -> Optional[List[Text]]:
+        return None
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
+               resource: Resource, execution_context: ExecutionContext) -> "NestSpacyTokenizer":
+        return cls(config)
+
+    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        text = message.get(attribute) or ""
+        tokens = [Token(t.text, t.start, t.end, lemma=t.lemma) for t in tokenize(text)]
+        if not tokens:
+            # Rasa needs at least one token; an empty/emoji-only message
+            # becomes a single token that the classifier will find unfamiliar.
+            stripped = text.strip() or "<empty>"
+            tokens = [Token(stripped, 0, len(stripped), lemma="<empty>")]
+        return self._apply_token_pattern(tokens)
