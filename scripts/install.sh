@@ -7,7 +7,7 @@ VENV=${VENV:-.venv}
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null || PY=python3
 
-stamp_src=$(cat requirements/*.txt requirements/mplsetup.cfg | sha256sum | cut -d' ' -f1)
+stamp_src=$(cat requirements/*.txt requirements/mplsetup.cfg pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ -f "$VENV/.installed" ] && [ "$(cat "$VENV/.installed")" = "$stamp_src" ]; then
   exit 0
 fi

@@ -1,0 +1,27 @@
+# nest-bot. A newcomer needs two commands: `make run` and `make test`.
+SHELL := /bin/bash
+VENV  ?= .venv
+PY    := $(VENV)/bin/python
+
+.PHONY: install run test shell train bench clean
+
+install:
+	@bash scripts/install.sh
+
+run: install          ## install if needed, train if stale, start both servers
+	@$(VENV)/bin/nest-bot run
+
+test: install         ## install if needed, run every test
+	@bash scripts/test.sh
+
+shell: install        ## chat in the terminal
+	@$(VENV)/bin/nest-bot shell
+
+train: install
+	@$(VENV)/bin/nest-bot train
+
+bench: install        ## latency, throughput and memory figures
+	@bash scripts/bench.sh
+
+clean:
+	rm -rf models results var .pytest_cache

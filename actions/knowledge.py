@@ -1,0 +1,57 @@
+"""Knowledge answers: thin rasa-sdk adapters over bot.conversation.knowledge."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import language, latest_entity, latest_intent, send
+from bot.conversation import knowledge
+
+
+class ActionAnswerTopic(Action):
+    def name(self) -> Text:
+        return "action_answer_topic"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        topic_id = knowledge.topic_of_intent(latest_intent(tracker))
+        lang = language(tracker)
+        if topic_id is None:
+            send(dispatcher, knowledge.clarify(tracker.latest_message.get("intent_ranking", []), lang))
+            return []
+        send(dispatcher, knowledge.answer(topic_id, lang))
+        return [SlotSet("topic", topic_id), SlotSet("topic_aspects", ["answer"])]
+
+
+class ActionTopicFollowup(Action):
+    def name(self) -> Text:
+        return "action_topic_followup"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        aspect = knowledge.FOLLOWUP_INTENTS.get(latest_intent(tracker) or "", "more")
+        given = list(tracker.get_slot("topic_aspects") or [])
+        message, delivered = knowledge.follow_up(
+            tracker.get_slot("topic"), aspect,
+            age_group=latest_entity(tracker, "age_group"),
+            given=given, lang=language(tracker))
+        send(dispatcher, message)
+        if delivered and delivered not in given:
+            return [SlotSet("topic_aspects", given + [delivered])]
+        return []
+
+
+class ActionClarify(Action):
+    """Low NLU confidence (nlu_fallback) or an unexpected turn: ask, never guess."""
+
+    def name(self) -> Text:
+        return "action_clarify"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        ranking = (tracker.latest_message or {}).get("intent_ranking", [])
+        send(dispatcher, knowledge.clarify(ranking, language(tracker)))
+        return []
