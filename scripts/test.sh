@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make test`: every test of the project, in order of cost.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH" TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
+mkdir -p results
+bash scripts/ensure-services.sh
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "1/6 unit tests (no trained model needed)"
+pytest -q -m "not slow" -p no:cacheprovider
+
+step "2/6 train the model if the training data changed"
+nest-bot train
+
+step "3/6 rasa data validate"
+rasa data validate --data data/nlu data/stories --domain domain.yml --config config.yml \
+  --fail-on-warnings 2>&1 | grep -vE "^\s*$" | tail -n 20
+test "${PIPESTATUS[0]}" -eq 0
+
+step "4/6 conversation tests (tests/stories) with rasa test"
+rasa test core --stories tests/stories --model models/nest-bot.tar.gz --endpoints endpoints.yml \
+  --out results/core --fail-on-prediction-errors --no-plot 2>&1 | tail -n 15
+test "${PIPESTATUS[0]}" -eq 0
+
+step "5/6 held-out topic accuracy (tests/nlu_holdout.yml, never trained on)"
+python bench/holdout.py --quiet --min-accuracy "${NEST_MIN_HOLDOUT_ACCURACY:-0.92}"
+
+step "6/6 integration tests: both servers from the trained model, over the REST webhook"
+pytest -q -m slow -p no:cacheprovider
+
+printf '\nall tests passed\n'
