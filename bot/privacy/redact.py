@@ -36,6 +36,7 @@ anchored by a look-behind so no scan restarts inside a run of characters).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, List, Optional
@@ -276,14 +277,20 @@ def find_identifiers(text: str) -> List[Identifier]:
     """Every identifier in ``text``, non-overlapping, in order of position."""
     if not isinstance(text, str) or not text:
         return []
-    chosen: List[Identifier] = []
-    taken: List[tuple] = []
+    # Longest first, then by kind; keep a candidate only if it overlaps
+    # nothing kept so far.  Kept spans never overlap, so sorted by start they
+    # are sorted by end too and only the two neighbours need checking.
+    starts: List[int] = []
+    kept: List[Identifier] = []
     for ident in sorted(_candidates(text), key=lambda i: (-(i.end - i.start), _rank(i), i.start)):
-        if any(ident.start < end and start < ident.end for start, end in taken):
+        pos = bisect.bisect_left(starts, ident.start)
+        if pos > 0 and kept[pos - 1].end > ident.start:
             continue
-        chosen.append(ident)
-        taken.append((ident.start, ident.end))
-    return sorted(chosen, key=lambda i: i.start)
+        if pos < len(kept) and kept[pos].start < ident.end:
+            continue
+        starts.insert(pos, ident.start)
+        kept.insert(pos, ident)
+    return kept
 
 
 def redact(text: str) -> str:
