@@ -213,7 +213,7 @@ def _parse_hours(path, svc_node, entry) -> Any:
         value = node["bank_holidays"]
         if value in (BANK_AS_USUAL, BANK_CLOSED):
             bank = value
-        elif isinstance(value, (list, str)):
+        elif isinstance(value, list):
             bank = _parse_ranges(path, node, "bank_holidays", entry, "hours.bank_holidays", value) or BANK_CLOSED
         else:
             raise _err(path, node, "bank_holidays", entry, "hours.bank_holidays",
