@@ -34,7 +34,7 @@ TRAINING_INPUTS = ("config.yml", "domain.yml", "data/nlu", "data/stories",
                    "bot/nlu/normalise.py", "bot/nlu/tokenizer.py", "bot/nlu/spelling.yml",
                    "bot/nlp.py", "requirements/constraints.txt")
 
-QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore",
+QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false", "PYTHONWARNINGS": "ignore",
              "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 

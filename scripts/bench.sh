@@ -2,7 +2,7 @@
 # `make bench`: prints the project's speed and memory figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PWD/.venv/bin:$PATH" TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore
+export PATH="$PWD/.venv/bin:$PATH" RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore
 echo "== training (skipped when the model is up to date)"
 nest-bot train
 echo; echo "== REST round trips (bench/rest_bench.py)"

@@ -24,11 +24,12 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
-"$VENV/bin/python" -m pip install -q --upgrade "pip<25" wheel "setuptools<70"
+quiet_pip() { "$VENV/bin/python" -m pip "$@" 2>&1 | { grep -v "^WARNING: Location" || true; }; return "${PIPESTATUS[0]}"; }
+quiet_pip install -q --upgrade "pip<25" wheel "setuptools==70.3.0"
 echo "[install] Rasa 3.6.21 and dependencies into $VENV (first time: a few minutes)"
-MPLSETUPCFG="$PWD/requirements/mplsetup.cfg" "$VENV/bin/python" -m pip install -q \
+MPLSETUPCFG="$PWD/requirements/mplsetup.cfg" quiet_pip install -q \
   --ignore-requires-python -c requirements/constraints.txt \
   -r requirements/requirements.txt -r requirements/dev.txt
-"$VENV/bin/python" -m pip install -q --no-deps -e .
+quiet_pip install -q --no-deps -e .
 echo "$stamp_src" > "$VENV/.installed"
 echo "[install] done"
