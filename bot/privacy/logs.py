@@ -4,7 +4,8 @@
 every record created by any logger — ours, Rasa's (including its structlog
 output, which is handed to the standard ``logging`` module as a rendered
 string), Sanic's — has its message, arguments, exception text and stack text
-redacted *when the record is created*, whatever handlers are configured before
+redacted *when the record is created* (and the ``extra=`` fields right after,
+in ``Logger.makeRecord``), whatever handlers are configured before
 or after.  It is idempotent and cheap for records below the logger's level
 (those are never created).
 
@@ -20,6 +21,10 @@ from typing import Any
 from bot.privacy.redact import redact
 
 _lock = threading.Lock()
+# Attributes every LogRecord has; anything else came from ``extra=`` (for
+# example Sanic's access log puts the request line there) and is redacted too.
+_STANDARD = frozenset(logging.LogRecord("n", 0, "p", 0, "m", None, None).__dict__) | {
+    "message", "asctime", "_nest_redacted"}
 _installed_factory = None
 
 
@@ -40,6 +45,13 @@ def redact_record(record: logging.LogRecord) -> logging.LogRecord:
     if record.stack_info:
         record.stack_info = redact(record.stack_info)
     record._nest_redacted = True
+    return record
+
+
+def _redact_extras(record: logging.LogRecord) -> logging.LogRecord:
+    for name, value in list(record.__dict__.items()):
+        if name not in _STANDARD and isinstance(value, str):
+            setattr(record, name, redact(value))
     return record
 
 
@@ -71,6 +83,17 @@ def install_log_redaction() -> None:
         factory._nest_previous = previous  # type: ignore[attr-defined]
         logging.setLogRecordFactory(factory)
         _installed_factory = factory
+        # ``extra=`` fields are set by Logger.makeRecord after the factory ran.
+        if not getattr(logging.Logger.makeRecord, "_nest_wrapped", False):
+            original = logging.Logger.makeRecord
+
+            def make_record(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+                record = original(self, *args, **kwargs)
+                return _redact_extras(record) if log_redaction_installed() else record
+
+            make_record._nest_wrapped = True  # type: ignore[attr-defined]
+            make_record._nest_original = original  # type: ignore[attr-defined]
+            logging.Logger.makeRecord = make_record  # type: ignore[method-assign]
 
 
 def uninstall_log_redaction() -> None:
@@ -81,6 +104,9 @@ def uninstall_log_redaction() -> None:
         if _installed_factory is not None and current is _installed_factory:
             logging.setLogRecordFactory(current._nest_previous)  # type: ignore[attr-defined]
         _installed_factory = None
+        wrapped = logging.Logger.makeRecord
+        if getattr(wrapped, "_nest_wrapped", False):
+            logging.Logger.makeRecord = wrapped._nest_original  # type: ignore[attr-defined]
 
 
 def log_redaction_installed() -> bool:

@@ -215,7 +215,7 @@ def test_privacy_log_records_are_redacted_with_args_and_tracebacks():
 
     class Keep(logging.Handler):
         def emit(self, record):
-            records.append(self.format(record))
+            records.append(self.format(record) + " " + str(getattr(record, "request", "")))
 
     log = logging.getLogger("tests.privacy.example")
     handler = Keep()
@@ -227,6 +227,7 @@ def test_privacy_log_records_are_redacted_with_args_and_tracebacks():
         log.info("user said %r", "call 07700 900123 or sam@example.org")
         log.warning("slots: %(slots)s", {"slots": {"contact": "943 476 5919"}})
         log.info(f"f-string with CF10 1AA and DOB 03/04/2015")
+        log.info("request %s", "POST", extra={"request": "/webhook?email=sam@example.org"})
         try:
             raise ValueError("bad contact sam@example.org")
         except ValueError:
@@ -239,5 +240,6 @@ def test_privacy_log_records_are_redacted_with_args_and_tracebacks():
     assert "{'contact': '[nhs_number]'}" in text
     assert "f-string with [postcode] and DOB [dob]" in text
     assert "ValueError: bad contact [email]" in text               # the traceback too
+    assert "/webhook?email=[email]" in text                        # and extra= fields
     assert all(identifier not in text for identifier in
                ("07700 900123", "sam@example.org", "943 476 5919", "CF10 1AA", "03/04/2015"))
