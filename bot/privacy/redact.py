@@ -28,7 +28,8 @@ upn        Unique Pupil Number: a check letter and 12 digits      ``[upn]``
 Deliberately *not* redacted, because the bot needs them and they identify
 nobody: dates without a birth cue (sessions are booked by date), times
 (``15:30``, ``3pm``), years, session references (``NB-7K3Q``), ordinary
-numbers (``year 10``, ``2 pupils``) and short numbers such as helplines
+numbers (``year 10``, ``2 pupils``), lowercase ordinals after a postcode-like
+code (``room B12 4th floor``) and short numbers such as helplines
 (``0800 1111``, ``116 123``, ``999``).
 
 The functions are pure and fast (linear in the text length: every pattern is
@@ -197,6 +198,17 @@ _POSTCODE = re.compile(
     re.IGNORECASE,
 )
 
+def _lowercase_ordinal(postcode: str) -> bool:
+    """"room B12 4th floor": an inward code typed as a lowercase ordinal
+    (1st, 2nd, 3rd, 4th ...) is an ordinal, not a postcode.  Written in
+    capitals ("B12 4TH") it is taken as a postcode."""
+    inward = postcode.replace(" ", "")[-3:]
+    digit, letters = inward[0], inward[1:]
+    if not letters.islower():
+        return False
+    return letters == {"1": "st", "2": "nd", "3": "rd"}.get(digit, "th")
+
+
 # --------------------------------------------------------------------------
 # NHS numbers
 # --------------------------------------------------------------------------
@@ -254,7 +266,8 @@ def _candidates(text: str) -> Iterator[Identifier]:
             yield Identifier("phone", m.start(), m.end(), m.group())
     yield from _dobs(text)
     for m in _POSTCODE.finditer(text):
-        yield Identifier("postcode", m.start(), m.end(), m.group())
+        if not _lowercase_ordinal(m.group()):
+            yield Identifier("postcode", m.start(), m.end(), m.group())
     for m in _NHS.finditer(text):
         digits = re.sub(r"\D", "", m.group())
         if nhs_check_ok(digits) or _cued(_NHS_CUE, text, m.start()):

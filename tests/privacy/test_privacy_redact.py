@@ -45,6 +45,7 @@ POSITIVE = [
     ("family moved to sa1 8pp last term", "family moved to [postcode] last term"),
     ("NP201AA", "[postcode]"),
     ("LL57 2DG / SY23 3BX", "[postcode] / [postcode]"),
+    ("B12 4TH and sa4 3ja", "[postcode] and [postcode]"),
     # NHS numbers (valid modulus-11 check digit)
     ("his NHS number is 943 476 5919", "his NHS number is [nhs_number]"),
     ("ref 943-476-5919 from the GP", "ref [nhs_number] from the GP"),
@@ -83,6 +84,9 @@ NEAR_MISSES = [
     "Twitter handle @nest_wales and the hashtag #NYTH",
     "May 3 pupils join the group on 3 May?",               # dates without a birth cue
     "12/05/2015 was the first session of the project",
+    "Pupil ID 12345, class 4B, room B12 4th floor, N1 2nd door",   # ordinals, not postcodes
+    "He's 12, date of birth unknown, can I book 03/05?",
+    "Sessions: 2026-04-03T15:30:00+01:00, 45 minutes, text 85258",
 ]
 
 
