@@ -16,13 +16,26 @@ from typing import List, Optional
 from bot import launcher
 
 
+TRACKER_DB = launcher.VAR / "tracker.db"
+
+
 def _prepare_data() -> None:
-    """Validate operator data files before starting anything.
+    """Validate operator data, prepare the databases and apply retention.
 
     A broken data file stops the launch with the file, line, entry and field.
     """
     from bot.knowledge import get_catalogue
+    from bot.privacy.notice import load_notice
+    from bot.privacy.retention import apply_retention, describe
+    from bot.services import get_directory
+    from bot.texts import load_texts
+
     get_catalogue()
+    get_directory()
+    load_texts()
+    load_notice()
+    launcher.VAR.mkdir(exist_ok=True)
+    print("[nest-bot] retention: " + describe(apply_retention(str(TRACKER_DB))), flush=True)
 
 
 def _print_banner(servers: launcher.Servers) -> None:

@@ -11,7 +11,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from bot import launcher
-from tests.integration.conftest import chat, servers  # noqa: F401  (fixtures)
+
 
 pytestmark = pytest.mark.slow
 
