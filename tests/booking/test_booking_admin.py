@@ -3,17 +3,15 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import inspect, text
 
 from bot.booking import BookingService, create_engine_from_env, make_session_factory, migrate
 from bot.booking.admin import main
-from bot.booking.export import bookings_csv, bookings_ics
 from bot.booking.migrations import current_version
 from bot.booking.models import Base
-from bot.clock import LONDON
 
 from .conftest import details, local
 from .test_booking_directory import GOOD, write
