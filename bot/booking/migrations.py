@@ -101,9 +101,25 @@ def _m001_initial(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _m002_drafts(conn: Connection) -> None:
+    """Contact details typed during a booking conversation, kept server-side.
+
+    The conversation store redacts contact details before it saves a turn,
+    so the contact a practitioner types is held here until the booking is
+    confirmed (then it moves into the booking) or the draft expires.
+    """
+    md = MetaData()
+    Table("booking_drafts", md,
+          Column("conversation_id", String(255), primary_key=True),
+          Column("contact", String(254), nullable=False),
+          Column("updated_at", DateTime, nullable=False))
+    md.create_all(conn)
+
+
 #: (version, description, function) in order; append, never edit.
 MIGRATIONS: List[Tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: professionals, settings, sessions, bookings", _m001_initial),
+    (2, "booking drafts: contact details held until confirmation", _m002_drafts),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -150,3 +150,13 @@ class Booking(Base):
         CheckConstraint(f"cancelled_by IS NULL OR {_in('cancelled_by', CANCELLED_BY)}",
                         name="ck_bookings_cancelled_by"),
     )
+
+
+class BookingDraft(Base):
+    """A contact detail typed in the booking form, held until confirmation."""
+
+    __tablename__ = "booking_drafts"
+
+    conversation_id = Column(String(255), primary_key=True)
+    contact = Column(String(254), nullable=False)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)

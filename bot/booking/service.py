@@ -40,7 +40,7 @@ from .db import WRITE
 from .errors import (BookingUnavailable, InvalidDetails, NotActive, NotFound, NotYours,
                      SessionFull, SessionUnavailable)
 from .matching import rank
-from .models import KINDS, Booking, ConsultationSession, Professional, Setting
+from .models import KINDS, Booking, BookingDraft, ConsultationSession, Professional, Setting
 from .when import TimeWindow
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"   # no 0/O, 1/I/L
@@ -697,6 +697,45 @@ class BookingService:
             query = query.where(S.starts_at >= self.now())
         with self._db() as db:
             return [self._booking_view(db, row) for row in db.execute(query).scalars()]
+
+    # -- contact drafts (held server-side while the booking form runs) --
+
+    DRAFT_LIFETIME = timedelta(days=1)
+
+    def save_contact(self, conversation_id: str, contact: str) -> str:
+        """Validate and hold a practitioner's contact until they confirm.
+
+        The conversation store redacts contact details, so the booking form
+        keeps them here.  Returns the normalised contact; raises InvalidDetails.
+        """
+        contact = validation.check_contact(contact)
+        with self._db(write=True) as db:
+            row = db.get(BookingDraft, str(conversation_id))
+            if row is None:
+                db.add(BookingDraft(conversation_id=str(conversation_id), contact=contact,
+                                    updated_at=self.now()))
+            else:
+                row.contact, row.updated_at = contact, self.now()
+        return contact
+
+    def draft_contact(self, conversation_id: str) -> Optional[str]:
+        """The contact held for this conversation, if any and not expired."""
+        with self._db() as db:
+            row = db.get(BookingDraft, str(conversation_id))
+            if row is None or row.updated_at < self.now() - self.DRAFT_LIFETIME:
+                return None
+            return row.contact
+
+    def clear_draft(self, conversation_id: str) -> None:
+        with self._db(write=True) as db:
+            db.execute(delete(BookingDraft).where(BookingDraft.conversation_id == str(conversation_id)))
+
+    def purge_drafts(self) -> int:
+        """Retention: drafts older than a day are deleted."""
+        with self._db(write=True) as db:
+            result = db.execute(delete(BookingDraft)
+                                .where(BookingDraft.updated_at < self.now() - self.DRAFT_LIFETIME))
+            return int(result.rowcount or 0)
 
     def purge_bookings(self, older_than: datetime) -> int:
         """Retention: delete every booking whose session ended before
