@@ -19,7 +19,7 @@ from bot import launcher
 TRACKER_DB = launcher.VAR / "tracker.db"
 
 
-def _prepare_data() -> None:
+def prepare_data() -> None:
     """Validate operator data, prepare the databases and apply retention.
 
     A broken data file stops the launch with the file, line, entry and field.
@@ -30,12 +30,20 @@ def _prepare_data() -> None:
     from bot.services import get_directory
     from bot.texts import load_texts
 
+    from bot.booking import load_directory, sync_directory
+    from bot.conversation.booking import get_service
+
     get_catalogue()
     get_directory()
     load_texts()
     load_notice()
+    directory = load_directory()
     launcher.VAR.mkdir(exist_ok=True)
-    print("[nest-bot] retention: " + describe(apply_retention(str(TRACKER_DB))), flush=True)
+    service = get_service()                     # creates/migrates the booking database
+    report = sync_directory(service._factory, directory)
+    print(f"[nest-bot] directory: {report}", flush=True)
+    service.purge_drafts()
+    print("[nest-bot] retention: " + describe(apply_retention(str(TRACKER_DB), service)), flush=True)
 
 
 def _print_banner(servers: launcher.Servers) -> None:
@@ -51,7 +59,7 @@ def _print_banner(servers: launcher.Servers) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     launcher.train()
-    _prepare_data()
+    prepare_data()
     servers = launcher.Servers(rasa_port=args.port, actions_port=args.actions_port)
     stopping = {"flag": False}
 
@@ -86,7 +94,7 @@ def _render(entry: dict) -> str:
 
 def cmd_shell(args: argparse.Namespace) -> int:
     launcher.train()
-    _prepare_data()
+    prepare_data()
     import uuid
     sender = f"shell-{uuid.uuid4().hex[:8]}"
     print("[nest-bot] starting servers for a terminal chat...", flush=True)

@@ -32,10 +32,12 @@ BIN = Path(sys.executable).parent
 # Everything that changes what `rasa train` produces.
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data/nlu", "data/stories",
                    "bot/nlu/normalise.py", "bot/nlu/tokenizer.py", "bot/nlu/spelling.yml",
+                   "bot/nlu/minilm.py", "bot/nlu/minilm_featurizer.py",
                    "bot/nlp.py", "requirements/constraints.txt")
 
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false", "PYTHONWARNINGS": "ignore",
-             "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_ENABLE_ONEDNN_OPTS": "0"}
+             "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_ENABLE_ONEDNN_OPTS": "0",
+             "OPENBLAS_NUM_THREADS": "1"}
 
 
 def _files(inputs: Iterable[str]) -> List[Path]:
@@ -133,6 +135,7 @@ class Servers:
     env: Dict[str, str] = field(default_factory=dict)
     name: str = "nest-bot"
     startup_timeout: float = 240.0
+    tracker_db: Optional[Path] = None   # SQLite tracker store file (default: endpoints.yml's)
     processes: List[subprocess.Popen] = field(default_factory=list)
     startup_seconds: float = 0.0
 
@@ -153,6 +156,8 @@ class Servers:
         yaml = YAML(typ="safe")
         config = yaml.load((REPO / "endpoints.yml").read_text()) or {}
         config["action_endpoint"] = {"url": f"{self.actions_url}/webhook"}
+        if self.tracker_db is not None and config.get("tracker_store"):
+            config["tracker_store"]["db"] = str(self.tracker_db)
         run_dir = VAR / "run"
         run_dir.mkdir(parents=True, exist_ok=True)
         path = run_dir / f"endpoints-{self.name}-{self.rasa_port}.yml"

@@ -20,7 +20,9 @@ IDENTIFIERS = ["sam.jones@example.org", "07700 900123", "03/04/2016", "CF24 3AA"
                "943 476 5919", "B801200005001"]
 
 
-def _tracker_db() -> Path:
+def _tracker_db(servers) -> Path:
+    if servers.tracker_db is not None:      # the integration servers' own tracker store
+        return servers.tracker_db
     config = YAML(typ="safe").load((REPO / "endpoints.yml").read_text()) or {}
     store = config.get("tracker_store") or {}
     assert store.get("type") == "bot.privacy.tracker_store.RedactingSQLTrackerStore", \
@@ -35,7 +37,7 @@ def test_privacy_identifiers_sent_over_rest_are_redacted_at_rest(chat, servers):
          "NHS 943 476 5919, UPN B801200005001")
     chat("you can reach me on sam.jones@example.org or 07700 900123")
 
-    with sqlite3.connect(_tracker_db()) as conn:
+    with sqlite3.connect(_tracker_db(servers)) as conn:
         rows = conn.execute("SELECT type_name, data FROM events WHERE sender_id = ? ORDER BY id",
                             (chat.sender,)).fetchall()
     user_rows = [data for kind, data in rows if kind == "user"]
