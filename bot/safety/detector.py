@@ -1,0 +1,279 @@
+"""The rule-based risk detector (the safety layer's first line).
+
+``RiskDetector().assess(text, history)`` tells whether a practitioner's
+message signals risk to a child or young person, which categories, which
+rules fired and which suppressors cancelled a match (for audit).  The rules
+live in ``data/safety/risk_rules.yml`` (see the comments there); this module
+compiles them into spaCy ``Matcher``/``PhraseMatcher`` objects over the shared
+blank English pipeline with lookup lemmas (:func:`bot.nlp.get_nlp`).
+
+Decisions, in order (all tuned for recall):
+
+1. The text is normalised (NFKC, curly quotes, zero-width and look-alike
+   characters, repeated letters, listed misspellings) and scanned whole, in
+   overlapping windows when it is long.
+2. ``risk`` rules fire on their own.  A match is cancelled only by a ``span``
+   suppressor whose own words contain it, or by a ``sentence`` suppressor in the
+   same sentence when the message has no disclosure cue (and, for
+   ``cancels: generic``, only if the rule is generic).
+3. ``means`` rules (questions about amounts, heights, where to get means) fire
+   when this message or one of the last three in ``history`` shows distress or
+   risk.  ``followup`` rules ("she said it again today") fire when one of the
+   last three history messages was at risk, and take its categories.
+4. A phrase split across the previous message and this one still fires.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional, Sequence
+
+from spacy.matcher import Matcher, PhraseMatcher
+
+from bot.datafile import DataError
+from bot.nlp import get_nlp
+from bot.safety.normalise import chunks, normalise
+from bot.safety.rules import Matchable, Rule, RuleSet, Suppressor, load_rules
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_RULES = REPO_ROOT / "data" / "safety" / "risk_rules.yml"
+ENV_RULES = "NEST_RISK_RULES"
+
+#: How many earlier practitioner messages count as context.
+HISTORY_WINDOW = 3
+#: Long texts are scanned in windows of this many characters, overlapping.
+CHUNK_CHARS = 6000
+CHUNK_OVERLAP = 300
+#: Characters of the previous message and this one joined to catch a split phrase.
+JOIN_CHARS = 240
+#: Texts up to this length are cached (history messages are assessed repeatedly).
+CACHE_MAX_CHARS = 4000
+
+_SENTENCE_ENDS = frozenset({".", "!", "?", ";", "...", "\u2026"})
+
+
+@dataclass(frozen=True)
+class RiskAssessment:
+    at_risk: bool
+    categories: tuple[str, ...]     # e.g. ("self_harm",)
+    rules: tuple[str, ...]          # ids of the rules that fired (for audit)
+    suppressed_by: tuple[str, ...]  # ids of suppressors that cancelled matches
+
+    def as_dict(self) -> dict:
+        """A JSON-ready dict (lists, not tuples) for Rasa's parse data and trackers."""
+        return {"at_risk": self.at_risk, "categories": list(self.categories),
+                "rules": list(self.rules), "suppressed_by": list(self.suppressed_by)}
+
+
+NOT_AT_RISK = RiskAssessment(False, (), (), ())
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What one text contains before context is applied."""
+    risk: tuple[Rule, ...]      # risk rules that survived suppression, in order of appearance
+    means: tuple[Rule, ...]
+    followup: tuple[Rule, ...]
+    distress: bool
+    suppressed_by: tuple[str, ...]
+
+
+_EMPTY_SCAN = _Scan((), (), (), False, ())
+
+
+class RiskDetector:
+    """Applies the risk rules file to practitioners' messages."""
+
+    def __init__(self, rules_path: Optional[Path | str] = None):
+        path = rules_path or os.environ.get(ENV_RULES) or DEFAULT_RULES
+        self.nlp = get_nlp()
+        lemmatizer = self.nlp.get_pipe("lemmatizer")
+        table = lemmatizer.lookups.get_table("lemma_lookup")
+        self._lemma_table = table
+        self._base_forms = frozenset(table.values())
+        self.rules: RuleSet = load_rules(
+            path, normalise=lambda text, sp: normalise(text, sp),
+            word_count=self._word_count,
+            lemma_of=lambda w: table.get(w, w))
+        self.path = self.rules.path
+        self._by_key: dict[str, tuple[str, Matchable]] = {}
+        self._build_matchers()
+        self._category_order = {c: i for i, c in enumerate(self.rules.categories)}
+        self._cached_scan = lru_cache(maxsize=1024)(self._scan)
+
+    # -- building ---------------------------------------------------------------------------
+    def _build_matchers(self) -> None:
+        vocab = self.nlp.vocab
+        self._matcher = Matcher(vocab, validate=True)
+        self._lower = PhraseMatcher(vocab, attr="LOWER")
+        self._lemma = PhraseMatcher(vocab, attr="LEMMA")
+        entries: list[tuple[str, Matchable]] = [("R", r) for r in self.rules.rules]
+        entries += [("S", s) for s in self.rules.suppressors]
+        entries.append(("C", self.rules.cues))
+        for tag, entry in entries:
+            key = f"{tag}:{entry.id}"
+            self._by_key[key] = (tag, entry)
+            for i, pattern in enumerate(entry.patterns):
+                try:
+                    self._matcher.add(key, [list(pattern)])
+                except Exception as exc:  # spaCy's MatchPatternError / ValueError
+                    raise DataError(self.path, f"spaCy rejected the pattern: {exc}",
+                                    line=entry.line, entry=entry.id,
+                                    field=f"patterns[{i}]") from None
+            if entry.phrases:
+                self._lower.add(key, [self.nlp.make_doc(p) for p in entry.phrases])
+            if entry.lemma_phrases:
+                self._lemma.add(key, list(self.nlp.pipe(entry.lemma_phrases)))
+
+    def _word_count(self, word: str) -> int:
+        """Tokens the tokenizer makes of a pattern word; a clitic such as "'m" or
+        "'ve" counts as one because that is how it appears after its host word."""
+        if word.startswith("'"):
+            for host in ("i", "he", "you", "we", "it", "they"):
+                doc = self.nlp.make_doc(host + word)
+                if len(doc) == 2 and doc[1].text == word:
+                    return 1
+        return len(self.nlp.make_doc(word))
+
+    def _known(self, word: str) -> bool:
+        return (word in self.rules.vocabulary or word in self._base_forms
+                or word in self._lemma_table)
+
+    # -- scanning ---------------------------------------------------------------------------
+    def normalise(self, text: str) -> str:
+        return normalise(text, self.rules.spellings, self._known)
+
+    def _scan(self, text: str, boundary: Optional[int] = None) -> _Scan:
+        """Match the rules against already-normalised ``text``.
+
+        With ``boundary`` (a character offset) only risk matches that straddle it
+        count: used to catch a phrase split across two messages.
+        """
+        if not text.strip():
+            return _EMPTY_SCAN
+        pieces = chunks(text, CHUNK_CHARS, CHUNK_OVERLAP)
+        docs = [self.nlp(pieces[0])] if len(pieces) == 1 else list(self.nlp.pipe(pieces))
+        hits = []           # (chunk, sentence, start, end, rule)
+        spans = []          # (chunk, start, end, suppressor)
+        sentence_sups: dict[tuple[int, int], list[Suppressor]] = {}
+        cue = False
+        strings = self.nlp.vocab.strings
+        for ci, doc in enumerate(docs):
+            sentence_of, sent = [], 0
+            for tok in doc:
+                sentence_of.append(sent)
+                if tok.text in _SENTENCE_ENDS or (tok.is_space and "\n" in tok.text):
+                    sent += 1
+            found = self._matcher(doc) + self._lower(doc) + self._lemma(doc)
+            for match_id, start, end in found:
+                tag, entry = self._by_key[strings[match_id]]
+                if tag == "C":
+                    cue = True
+                elif tag == "S":
+                    if entry.scope == "span":
+                        spans.append((ci, start, end, entry))
+                    else:
+                        sentence_sups.setdefault((ci, sentence_of[start]), []).append(entry)
+                else:
+                    if boundary is not None:
+                        first, last = doc[start], doc[end - 1]
+                        if not (first.idx < boundary < last.idx + len(last.text)):
+                            continue
+                    hits.append((ci, sentence_of[start], start, end, entry))
+        hits.sort(key=lambda h: (h[0], h[2], -h[3]))
+
+        kept: dict[str, Rule] = {}
+        suppressed: dict[str, None] = {}
+        distress = False
+        for ci, sentence, start, end, rule in hits:
+            by = self._suppressor_for(rule, ci, sentence, start, end, spans, sentence_sups, cue)
+            if by is not None:
+                suppressed[by] = None
+                continue
+            if rule.kind == "distress":
+                distress = True
+            else:
+                kept.setdefault(rule.id, rule)
+        rules = list(kept.values())
+        return _Scan(risk=tuple(r for r in rules if r.kind == "risk"),
+                     means=tuple(r for r in rules if r.kind == "means"),
+                     followup=tuple(r for r in rules if r.kind == "followup"),
+                     distress=distress, suppressed_by=tuple(suppressed))
+
+    @staticmethod
+    def _suppressor_for(rule: Rule, ci: int, sentence: int, start: int, end: int, spans: list,
+                        sentence_sups: dict, cue: bool) -> Optional[str]:
+        if not rule.suppressible:
+            return None
+        for sci, sstart, send, sup in spans:
+            if sci == ci and sstart <= start and end <= send and (
+                    sup.cancels == "all" or rule.generic):
+                return sup.id
+        if cue:
+            return None
+        for sup in sentence_sups.get((ci, sentence), ()):
+            if sup.cancels == "all" or rule.generic:
+                return sup.id
+        return None
+
+    def _scan_text(self, raw: str) -> _Scan:
+        if not isinstance(raw, str) or not raw.strip():
+            return _EMPTY_SCAN
+        if len(raw) <= CACHE_MAX_CHARS:
+            return self._cached_scan(self.normalise(raw))
+        return self._scan(self.normalise(raw))
+
+    # -- public -----------------------------------------------------------------------------
+    def assess(self, text: str, history: Sequence[str] = ()) -> RiskAssessment:
+        """Assess one practitioner message, given their previous few (newest last)."""
+        now = self._scan_text(text if isinstance(text, str) else "")
+        recent = [h for h in (history or ())[-HISTORY_WINDOW:] if isinstance(h, str) and h.strip()]
+        past = [self._scan_text(h) for h in recent]
+
+        fired: dict[str, Rule] = {r.id: r for r in now.risk}
+        categories = {r.category for r in now.risk}
+        suppressed = dict.fromkeys(now.suppressed_by)
+
+        if now.means and (now.distress or now.risk or any(p.distress or p.risk for p in past)):
+            for r in now.means:
+                fired.setdefault(r.id, r)
+                categories.add(r.category)
+        if now.followup:
+            past_categories = {r.category for p in past for r in p.risk}
+            if past_categories:
+                for r in now.followup:
+                    fired.setdefault(r.id, r)
+                    if r.category:
+                        categories.add(r.category)
+                categories |= past_categories
+
+        if recent and isinstance(text, str) and text.strip():
+            tail = self.normalise(recent[-1])[-JOIN_CHARS:]
+            head = self.normalise(text)[:JOIN_CHARS]
+            joined = self._cached_scan(tail + " " + head, len(tail))
+            for r in joined.risk:
+                fired.setdefault(r.id, r)
+                categories.add(r.category)
+
+        if not fired:
+            return RiskAssessment(False, (), (), tuple(suppressed))
+        ordered = tuple(sorted((c for c in categories if c),
+                               key=lambda c: self._category_order.get(c, len(self._category_order))))
+        return RiskAssessment(True, ordered, tuple(fired), tuple(suppressed))
+
+
+_detector_lock = threading.Lock()
+_detectors: dict[str, RiskDetector] = {}
+
+
+def get_detector() -> RiskDetector:
+    """The process-wide detector for the configured rules file (built on first use)."""
+    path = str(os.environ.get(ENV_RULES) or DEFAULT_RULES)
+    with _detector_lock:
+        detector = _detectors.get(path)
+        if detector is None:
+            detector = _detectors[path] = RiskDetector(path)
+        return detector
