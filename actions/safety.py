@@ -28,7 +28,7 @@ class ActionSafetyResponse(Action):
         send(dispatcher, signposting.emergency(language(tracker), form_paused=bool(active)))
         if active:
             return [SlotSet("paused_form", active), ActiveLoop(None)]
-        return []
+        return [SlotSet("paused_form", None)]
 
 
 class ActionSignpost(Action):

@@ -31,7 +31,7 @@ async def test_emergency_reply_starts_with_999_and_offers_an_urgent_consultation
     assert payload["kind"] == "signpost" and payload["urgency"] == "emergency"
     assert any(s["phone"] == "0800 1111" and s["open_now"] for s in payload["services"])
     assert "/book_consultation" in [b["payload"] for b in messages[0]["buttons"]]
-    assert events == []
+    assert events == [SlotSet("paused_form", None)]
 
 
 async def test_emergency_inside_a_form_pauses_it_without_losing_it():
