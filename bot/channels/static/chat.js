@@ -480,7 +480,13 @@
   }
 
   // ------------------------------------------------------------------ sending
+  var replies = 0;   // answered requests, for tests and tools (data-replies on <body>)
+
   function setBusy(value) {
+    if (busy && !value) {
+      replies += 1;
+      document.body.setAttribute("data-replies", String(replies));
+    }
     busy = value;
     els.send.setAttribute("aria-disabled", value ? "true" : "false");
     els.log.setAttribute("aria-busy", value ? "true" : "false");
