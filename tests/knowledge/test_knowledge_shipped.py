@@ -118,8 +118,9 @@ def test_topic_text_accessors_and_payload(shipped):
     assert topic.source() == "Easy access to expertise"
     assert topic.for_age("teenagers").startswith("Teenagers")
     assert topic.for_age("pensioners") is None
-    # No Welsh yet: Welsh requests fall back to English rather than failing.
-    assert topic.answer("cy") == topic.answer("en")
+    # Welsh is served in Welsh; an unknown language falls back to English.
+    assert topic.answer("cy") != topic.answer("en") and topic.answer("cy").strip()
+    assert topic.answer("fr") == topic.answer("en")
     assert topic.payload() == {"kind": "answer", "topic": "holding_on",
                                "source": "Easy access to expertise"}
     with pytest.raises(KeyError):

@@ -18,7 +18,8 @@ def test_privacy_short_notice_is_one_line_with_the_enforced_periods(monkeypatch)
 
 def test_privacy_texts_fall_back_to_english_and_take_a_policy():
     policy = RetentionPolicy(conversation_days=14, booking_days=45)
-    assert short_notice("cy", policy) == short_notice("en", policy)
+    assert short_notice("fr", policy) == short_notice("en", policy)
+    assert short_notice("cy", policy) != short_notice("en", policy) and "14" in short_notice("cy", policy)
     assert "14 days after your last message" in what_we_keep("en", policy)
     assert "45 days after its session" in deleted_notice("en", policy)
 

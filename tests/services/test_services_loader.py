@@ -81,7 +81,7 @@ def test_every_young_person_emergency_line_is_24_7(d):
 
 
 def test_env_var_overrides_the_file_and_get_directory_caches(tmp_path, monkeypatch):
-    path, _ = edited(tmp_path, 'name: {en: "Meic"}', 'name: {en: "Meic Cymru"}')
+    path, _ = edited(tmp_path, 'name: {en: "Meic", cy: "Meic"}', 'name: {en: "Meic Cymru", cy: "Meic"}')
     monkeypatch.setenv("NEST_SERVICES_FILE", str(path))
     first = get_directory()
     assert first.get("meic").name["en"] == "Meic Cymru"
@@ -159,8 +159,8 @@ def test_missing_verification_date(tmp_path):
 
 
 def test_template_must_keep_its_placeholders(tmp_path):
-    path, line = edited(tmp_path, 'closed_reopens: {en: "Closed — reopens {when}"}',
-                        'closed_reopens: {en: "Closed — reopens soon"}')
+    path, line = edited(tmp_path, 'closed_reopens: {en: "Closed — reopens {when}", cy: "Ar gau — yn ailagor {when}"}',
+                        'closed_reopens: {en: "Closed — reopens soon", cy: "Ar gau — yn ailagor {when}"}')
     with pytest.raises(DataError) as caught:
         load_directory(path)
     assert caught.value.entry == "closed_reopens" and caught.value.line == line
@@ -183,7 +183,7 @@ def test_role_must_name_an_existing_service(tmp_path):
 
 
 def test_invalid_yaml_names_the_line(tmp_path):
-    path, line = edited(tmp_path, '    name: {en: "Meic"}\n', '    name: {en: "Meic"\n')
+    path, line = edited(tmp_path, '    ' + 'name: {en: "Meic", cy: "Meic"}' + '\n', '    ' + 'name: {en: "Meic", cy: "Meic"' + '\n')
     with pytest.raises(DataError) as caught:
         load_directory(path)
     assert "invalid YAML" in caught.value.message and caught.value.line is not None
