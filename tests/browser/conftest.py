@@ -165,6 +165,9 @@ class ChatPage:
         for button in self.find_all("button.reply", within=turn):
             if title_part in button.text and (button.get_attribute("data-payload") or "").startswith(payload_prefix):
                 title = button.text
+                # (chromedriver does not scroll an element that is in the viewport but
+                # under the sticky message box; a user would scroll, so do the same)
+                self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
                 button.click()
                 return title, self.wait_for_reply(before)
         raise AssertionError(f"no button {title_part!r} {payload_prefix!r} in: "
@@ -195,6 +198,13 @@ class ChatPage:
     def emulate_width(self, width: int, height: int = 720):
         self._override = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True}
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", self._override)
+
+    def is_uncovered(self, element) -> bool:
+        """Nothing (such as the sticky message box) hides the element's centre."""
+        return bool(self.driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect();"
+            "const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);"
+            "return hit === arguments[0] || arguments[0].contains(hit);", element))
 
     def stored_state(self) -> dict:
         raw = self.driver.execute_script("return window.localStorage.getItem('nestbot.webchat.v1')")

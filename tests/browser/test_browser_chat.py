@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from bot.channels.page import load_page_texts, page_config
 from bot.knowledge import get_catalogue
 from tests.browser.conftest import contrast
 
@@ -109,8 +110,11 @@ def test_browser_keyboard_only(page):
     assert focused().get_attribute("id") == "message"
     before = page.replies()
     keys.send_keys("hello").send_keys(Keys.ENTER).perform()
-    turn = page.wait_for_reply(before)
+    page.wait_for_reply(before)
     assert page.user_turns() == ["hello"]
+    before = page.replies()
+    keys.send_keys("what is the missing middle?").send_keys(Keys.ENTER).perform()
+    turn = page.wait_for_reply(before)         # a long answer: its buttons end up low on the screen
     reply_buttons = page.find_all("button.reply", within=turn)
     assert reply_buttons
 
@@ -124,6 +128,7 @@ def test_browser_keyboard_only(page):
             break
     assert seen, "Shift+Tab never reached a reply button"
     button = seen[0]
+    assert page.is_uncovered(button)          # not hidden under the sticky message box
     assert button.value_of_css_property("outline-style") == "solid"
     assert button.value_of_css_property("box-shadow") != "none"
     page.screenshot("keyboard-focus")
@@ -169,8 +174,8 @@ def test_browser_reduced_motion_turns_animation_off(page):
 
 def test_browser_reload_keeps_the_conversation(page):
     page.open()
-    page.type_and_enter("what is co-regulation?")
     page.type_and_enter("<b>bold</b> <img src=x onerror=\"document.title='pwned'\">")
+    page.type_and_enter("what is co-regulation?")
     before_texts = [li.text for li in page.find_all("#log > li")]
     sender = page.stored_state()["sender"]
     assert re.fullmatch(r"web-[0-9a-f]{32}", sender)
@@ -179,7 +184,7 @@ def test_browser_reload_keeps_the_conversation(page):
     assert [li.text for li in page.find_all("#log > li")] == before_texts
     assert page.stored_state()["sender"] == sender
     # typed markup is shown as text, never run
-    assert page.user_turns()[-1] == "<b>bold</b> <img src=x onerror=\"document.title='pwned'\">"
+    assert page.user_turns()[0] == "<b>bold</b> <img src=x onerror=\"document.title='pwned'\">"
     assert not page.find_all("#log img, #log b")
     assert page.driver.title != "pwned"
     # the bot still has the context: "tell me more" goes on with co-regulation
@@ -206,9 +211,10 @@ def test_browser_language_toggle(page):
     page.wait_for(lambda: page.replies() == 1, "the switch to be sent")
     assert page.find("#language-toggle").text == "English"
     assert page.user_turns() == []                    # the switch is not shown as a message
-    # labels without a Welsh text yet fall back to English, never to a key
-    assert page.find("#send").text == "Send"
-    assert "don't type a child's name" in page.find("#privacy-notice").text
+    # labels and notice in Welsh, English where there is no Welsh text yet (never a key)
+    welsh = page_config(load_page_texts())
+    assert page.find("#send").text == welsh["texts"]["cy"]["input.send"]
+    assert page.find("#privacy-notice").text == welsh["notice"]["cy"]
     page.reload()
     assert page.driver.execute_script("return document.documentElement.lang") == "cy"
     page.find("#language-toggle").click()

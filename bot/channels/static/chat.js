@@ -557,11 +557,18 @@
     }
   });
 
+  function keepClearOfComposer() {
+    var composer = els.form.parentElement;
+    document.documentElement.style.scrollPaddingBottom = (composer.offsetHeight + 16) + "px";
+  }
+
   function autosize() {
     els.input.style.height = "auto";
     els.input.style.height = Math.min(els.input.scrollHeight, 200) + "px";
+    keepClearOfComposer();
   }
   els.input.addEventListener("input", autosize);
+  window.addEventListener("resize", keepClearOfComposer);
 
   els.toggle.addEventListener("click", function () {
     var lang = els.toggle.getAttribute("data-language");
@@ -584,6 +591,7 @@
 
   // ------------------------------------------------------------------ start
   applyLabels();
+  keepClearOfComposer();
   renderAll();
   saveState();
   document.body.classList.add("ready");
