@@ -37,6 +37,23 @@ def _sender(tracker: Tracker) -> str:
     return tracker.sender_id
 
 
+def _skip_cleared(validate):
+    """Slots cleared by an action (set to None) are not answers to validate.
+
+    rasa-sdk validates every slot set since the user's last message, including
+    the ones action_booking_start resets; only real values are checked.
+    """
+    slot = validate.__name__[len("validate_"):]
+
+    def wrapper(self, value, dispatcher, tracker, domain):
+        if value is None:
+            return {slot: None}
+        return validate(self, value, dispatcher, tracker, domain)
+
+    wrapper.__name__ = validate.__name__
+    return wrapper
+
+
 def digression(tracker: Tracker, dispatcher: CollectingDispatcher) -> bool:
     """A practice question or a request for advice lines in the middle of a form.
 
@@ -61,6 +78,7 @@ def digression(tracker: Tracker, dispatcher: CollectingDispatcher) -> bool:
 class BookingSessionMixin:
     """Choosing a session: a button, "someone else", or free text like "Tuesday afternoon"."""
 
+    @_skip_cleared
     def validate_booking_session(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         lang = language(tracker)
@@ -95,6 +113,7 @@ class ValidateBookingForm(BookingSessionMixin, FormValidationAction):
     def name(self) -> Text:
         return "validate_booking_form"
 
+    @_skip_cleared
     def validate_booking_setting(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         if digression(tracker, dispatcher):
@@ -136,12 +155,15 @@ class ValidateBookingForm(BookingSessionMixin, FormValidationAction):
             dispatcher.utter_message(text=t(f"booking.invalid.{slot.split('_', 1)[1]}", language(tracker)))
             return {slot: None}
 
+    @_skip_cleared
     def validate_booking_name(self, value, dispatcher, tracker, domain):
         return self._details("booking_name", validation.check_name, value, dispatcher, tracker)
 
+    @_skip_cleared
     def validate_booking_role(self, value, dispatcher, tracker, domain):
         return self._details("booking_role", validation.check_role, value, dispatcher, tracker)
 
+    @_skip_cleared
     def validate_booking_contact(self, value, dispatcher, tracker, domain):
         if digression(tracker, dispatcher):
             return {"booking_contact": None}
@@ -154,6 +176,7 @@ class ValidateBookingForm(BookingSessionMixin, FormValidationAction):
             send(dispatcher, conv.database_down(language(tracker)))
         return {"booking_contact": None}
 
+    @_skip_cleared
     def validate_booking_topic(self, value, dispatcher, tracker, domain):
         lang = language(tracker)
         try:
@@ -165,6 +188,7 @@ class ValidateBookingForm(BookingSessionMixin, FormValidationAction):
             dispatcher.utter_message(text=t("booking.invalid.topic", lang))
         return {"booking_topic": None}
 
+    @_skip_cleared
     def validate_booking_confirmed(self, value, dispatcher, tracker, domain):
         intent = latest_intent(tracker)
         if intent == "affirm":
@@ -183,6 +207,7 @@ class ValidateMoveForm(BookingSessionMixin, FormValidationAction):
     def name(self) -> Text:
         return "validate_move_form"
 
+    @_skip_cleared
     def validate_move_reference(self, value, dispatcher, tracker, domain):
         reference = normalise_reference(latest_entity(tracker, "booking_reference") or str(value or ""))
         lang = language(tracker)

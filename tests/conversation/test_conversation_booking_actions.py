@@ -204,3 +204,11 @@ async def test_out_of_hours_booking_start_says_the_line_is_closed(service, monke
 async def test_drop_in_request_remembers_the_kind(service):
     _, events = await call(acts.ActionBookingStart(), tracker(intent="book_consultation", text="when is the next drop-in?"))
     assert SlotSet("booking_kind", "drop_in") in events
+
+
+def test_slots_cleared_at_the_start_of_a_booking_are_not_validated(service):
+    dispatcher = CollectingDispatcher()
+    form = acts.ValidateBookingForm()
+    for slot in ("booking_session", "booking_confirmed", "booking_topic", "booking_contact", "booking_setting"):
+        assert getattr(form, f"validate_{slot}")(None, dispatcher, tracker(intent="book_consultation"), {}) == {slot: None}
+    assert dispatcher.messages == []
