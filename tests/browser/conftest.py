@@ -82,6 +82,7 @@ def driver(chromium_paths, tmp_path):
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     browser = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
     browser.set_page_load_timeout(60)
     try:
@@ -198,6 +199,10 @@ class ChatPage:
     def emulate_width(self, width: int, height: int = 720):
         self._override = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True}
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", self._override)
+
+    def console_errors(self) -> list:
+        """Errors the page logged (script errors, refused content, failed loads)."""
+        return [e["message"] for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
 
     def is_uncovered(self, element) -> bool:
         """Nothing (such as the sticky message box) hides the element's centre."""

@@ -69,6 +69,7 @@ def test_emergency_card_from_the_safety_reply(fake, fake_page):
     assert titles == [b["title"] for b in message.buttons]
     for element in card.find_elements("css selector", "h3, .lead, .steps li, a.call-999, .service-name, a.contact"):
         assert contrast(fake_page.driver, element) >= 4.5, element.text
+    assert fake_page.console_errors() == []
     fake_page.screenshot("card-emergency")
 
 
@@ -139,6 +140,7 @@ def test_booking_offer_summary_and_reference(fake, fake_page):
     assert code.text == "NB-7KQ2"
     assert float(code.value_of_css_property("font-size").rstrip("px")) >= 24
     assert contrast(fake_page.driver, code) >= 4.5
+    assert fake_page.console_errors() == []
     fake_page.screenshot("card-booking")
 
     fake.reply("what have I booked", rest_entries(booking.listing([done])))
@@ -173,6 +175,7 @@ def test_bot_text_is_shown_as_text_with_safe_links(fake, fake_page):
     assert [a.get_attribute("href") for a in links] == ["https://example.org/page"]
     assert turn.find_element("css selector", "button.reply").text == "<b>Go</b>"
     assert fake_page.driver.title != "pwned"
+    assert fake_page.console_errors() == []
 
 
 def test_language_slot_and_deleted_conversation_headers(fake, fake_page):

@@ -42,6 +42,7 @@ def test_browser_topic_answer_with_its_source(page):
     assert topic.more()[:60] in turn.text
     _assert_readable(page, page.find_all(".msg .bubble p") + page.find_all("button.reply")
                      + page.find_all(".source") + [notice, page.find("#send")])
+    assert page.console_errors() == []         # no script error, nothing refused by the CSP
     page.screenshot("topic-answer")
 
 
