@@ -127,6 +127,12 @@ class Servers:
 
     ``with Servers() as s: s.send("user-1", "hello")``.  Logs go to
     ``var/log``; the runtime endpoints file to ``var/run``.
+
+    The options after ``tracker_db`` let production (:mod:`bot.deploy`) start
+    one part alone (``run_actions``/``run_rasa``), with an endpoints file used
+    as it is (``endpoints``: its ``${VAR}``s are left for Rasa to expand, so
+    nothing here rewrites it), through a wrapper command, without CORS and
+    with extra arguments; their defaults keep the behaviour above.
     """
 
     rasa_port: int = 5005
@@ -138,6 +144,14 @@ class Servers:
     tracker_db: Optional[Path] = None   # SQLite tracker store file (default: endpoints.yml's)
     processes: List[subprocess.Popen] = field(default_factory=list)
     startup_seconds: float = 0.0
+    endpoints: Optional[Path] = None    # endpoints file used as it is (default: generated)
+    run_actions: bool = True            # start the action server
+    run_rasa: bool = True               # start the Rasa server
+    command: Optional[List[str]] = None  # run instead of `rasa` (e.g. a wrapper module)
+    cors: Optional[str] = "*"           # --cors for the Rasa server; None: no CORS headers
+    rasa_args: List[str] = field(default_factory=list)     # extra `rasa run` arguments
+    ready_path: str = "/status"         # Rasa URL polled until ready ("/" with --auth-token)
+    log_dir: Optional[Path] = None      # where the two logs go (default: var/log)
 
     @property
     def rasa_url(self) -> str:
@@ -153,6 +167,8 @@ class Servers:
 
     def endpoints_file(self) -> Path:
         """endpoints.yml with this run's action server address."""
+        if self.endpoints is not None:
+            return Path(self.endpoints)
         yaml = YAML(typ="safe")
         config = yaml.load((REPO / "endpoints.yml").read_text()) or {}
         config["action_endpoint"] = {"url": f"{self.actions_url}/webhook"}
@@ -168,24 +184,28 @@ class Servers:
     def start(self) -> "Servers":
         if not MODEL_FILE.exists():
             raise RuntimeError("no trained model: run `nest-bot train` first")
-        log_dir = VAR / "log"
+        log_dir = Path(self.log_dir) if self.log_dir is not None else VAR / "log"
         log_dir.mkdir(parents=True, exist_ok=True)
         env = rasa_env(self.env)
         started = time.monotonic()
-        actions_log = open(log_dir / f"{self.name}-actions-{self.actions_port}.log", "ab")
-        self.processes.append(subprocess.Popen(
-            [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-             "--port", str(self.actions_port)],
-            cwd=REPO, env=env, stdout=actions_log, stderr=subprocess.STDOUT,
-            start_new_session=True))
-        rasa_log = open(log_dir / f"{self.name}-rasa-{self.rasa_port}.log", "ab")
-        self.processes.append(subprocess.Popen(
-            [str(BIN / "rasa"), "run", "--enable-api", "-i", self.host,
-             "--port", str(self.rasa_port), "--model", str(MODEL_FILE),
-             "--endpoints", str(self.endpoints_file()), "--credentials", "credentials.yml",
-             "--cors", "*"],
-            cwd=REPO, env=env, stdout=rasa_log, stderr=subprocess.STDOUT,
-            start_new_session=True))
+        rasa = list(self.command) if self.command else [str(BIN / "rasa")]
+        if self.run_actions:
+            actions_log = open(log_dir / f"{self.name}-actions-{self.actions_port}.log", "ab")
+            self.processes.append(subprocess.Popen(
+                rasa + ["run", "actions", "--actions", "actions",
+                        "--port", str(self.actions_port)],
+                cwd=REPO, env=env, stdout=actions_log, stderr=subprocess.STDOUT,
+                start_new_session=True))
+        if self.run_rasa:
+            rasa_log = open(log_dir / f"{self.name}-rasa-{self.rasa_port}.log", "ab")
+            cors = ["--cors", self.cors] if self.cors is not None else []
+            self.processes.append(subprocess.Popen(
+                rasa + ["run", "--enable-api", "-i", self.host,
+                        "--port", str(self.rasa_port), "--model", str(MODEL_FILE),
+                        "--endpoints", str(self.endpoints_file()),
+                        "--credentials", "credentials.yml"] + cors + list(self.rasa_args),
+                cwd=REPO, env=env, stdout=rasa_log, stderr=subprocess.STDOUT,
+                start_new_session=True))
         try:
             self._wait_ready()
         except BaseException:
@@ -196,7 +216,11 @@ class Servers:
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + self.startup_timeout
-        checks = {"action server": f"{self.actions_url}/health", "Rasa server": f"{self.rasa_url}/status"}
+        checks = {}
+        if self.run_actions:
+            checks["action server"] = f"{self.actions_url}/health"
+        if self.run_rasa:
+            checks["Rasa server"] = f"{self.rasa_url}{self.ready_path}"
         while checks:
             for label, url in list(checks.items()):
                 if _get(url) == 200:
@@ -204,7 +228,7 @@ class Servers:
             for proc in self.processes:
                 if proc.poll() is not None:
                     raise RuntimeError(f"a server exited during start-up (code {proc.returncode}); "
-                                       f"see {VAR / 'log'}")
+                                       f"see {self.log_dir or VAR / 'log'}")
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{', '.join(checks)} not ready after {self.startup_timeout:.0f} s")
             if checks:
