@@ -123,6 +123,15 @@ class RiskDetector:
                     raise DataError(self.path, f"spaCy rejected the pattern: {exc}",
                                     line=entry.line, entry=entry.id,
                                     field=f"patterns[{i}]") from None
+            for gi, spec in enumerate(getattr(entry, "near_words", ())):
+                near_key = f"N:{entry.id}:{gi}"
+                self._by_key[near_key] = ("N", (entry, gi))
+                try:
+                    self._matcher.add(near_key, [[dict(spec)]])
+                except Exception as exc:
+                    raise DataError(self.path, f"spaCy rejected the word: {exc}",
+                                    line=entry.line, entry=entry.id,
+                                    field=f"near.words[{gi}]") from None
             if entry.phrases:
                 self._lower.add(key, [self.nlp.make_doc(p) for p in entry.phrases])
             if entry.lemma_phrases:
@@ -168,8 +177,13 @@ class RiskDetector:
                 if tok.text in _SENTENCE_ENDS or (tok.is_space and "\n" in tok.text):
                     sent += 1
             found = self._matcher(doc) + self._lower(doc) + self._lemma(doc)
+            near_events: dict[str, list] = {}
             for match_id, start, end in found:
                 tag, entry = self._by_key[strings[match_id]]
+                if tag == "N":
+                    rule, gi = entry
+                    near_events.setdefault(rule.id, []).append((start, gi, rule))
+                    continue
                 if tag == "C":
                     cue = True
                 elif tag == "S":
@@ -183,6 +197,13 @@ class RiskDetector:
                         if not (first.idx < boundary < last.idx + len(last.text)):
                             continue
                     hits.append((ci, sentence_of[start], start, end, entry))
+            for events in near_events.values():
+                for start, end, rule in _near_spans(events, sentence_of):
+                    if boundary is not None:
+                        first, last = doc[start], doc[end - 1]
+                        if not (first.idx < boundary < last.idx + len(last.text)):
+                            continue
+                    hits.append((ci, sentence_of[start], start, end, rule))
         hits.sort(key=lambda h: (h[0], h[2], -h[3]))
 
         kept: dict[str, Rule] = {}
@@ -263,6 +284,32 @@ class RiskDetector:
         ordered = tuple(sorted((c for c in categories if c),
                                key=lambda c: self._category_order.get(c, len(self._category_order))))
         return RiskAssessment(True, ordered, tuple(fired), tuple(suppressed))
+
+
+def _near_spans(events: list, sentence_of: list) -> list:
+    """Spans where one word of every group of a ``near`` rule occurs within its
+    window, inside one sentence (two-pointer sweep over the sorted events)."""
+    rule = events[0][2]
+    groups = len(rule.near_words)
+    by_sentence: dict[int, list] = {}
+    for pos, gi, _ in events:
+        by_sentence.setdefault(sentence_of[pos], []).append((pos, gi))
+    spans = []
+    for evs in by_sentence.values():
+        evs.sort()
+        counts: dict[int, int] = {}
+        left = 0
+        for right, (pos, gi) in enumerate(evs):
+            counts[gi] = counts.get(gi, 0) + 1
+            while pos - evs[left][0] >= rule.near_window:
+                lg = evs[left][1]
+                counts[lg] -= 1
+                if not counts[lg]:
+                    del counts[lg]
+                left += 1
+            if len(counts) == groups:
+                spans.append((evs[left][0], pos + 1, rule))
+    return spans
 
 
 _detector_lock = threading.Lock()

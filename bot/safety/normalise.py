@@ -33,6 +33,8 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _PUNCT_RE = re.compile(r'([.!?,;:"()\[\]{}<>/\\|*~#+=^&@%_\u2026])')
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _RUN_RE = re.compile(r"([^\W\d_])\1{2,}")
+# Words spelt out letter by letter: "d i e", "k.m.s", "s-u-i-c-i-d-e" (3+ letters).
+_SPACED_RE = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ .\-*_]){2,}[^\W\d_](?![^\W\d_])")
 _MAX_RUNS = 4
 
 
@@ -63,6 +65,7 @@ def normalise(text: str, spellings: Optional[dict] = None,
         return ""
     text = unicodedata.normalize("NFKC", text).translate(_MAP)
     text = _CONTROL_RE.sub(" ", text).lower()
+    text = _SPACED_RE.sub(lambda m: re.sub(r"[ .\-*_]", "", m.group(0)), text)
     text = _PUNCT_RE.sub(r" \1 ", text)
     if spellings or known:
         spellings = spellings or {}

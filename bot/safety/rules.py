@@ -36,7 +36,9 @@ STRING_PREDICATES = ("IN", "NOT_IN", "REGEX")
 TOP_KEYS = ("version", "categories", "lists", "spellings", "rules", "disclosure_cues",
             "suppressors")
 RULE_KEYS = ("id", "category", "kind", "description", "generic", "suppressible", "phrases",
-             "lemma_phrases", "patterns")
+             "lemma_phrases", "patterns", "near")
+NEAR_KEYS = ("window", "words")
+MAX_WINDOW = 30
 SUPPRESSOR_KEYS = ("id", "kind", "scope", "cancels", "description", "phrases",
                    "lemma_phrases", "patterns")
 CUE_KEYS = ("description", "phrases", "lemma_phrases", "patterns")
@@ -62,6 +64,10 @@ class Rule(Matchable):
     category: Optional[str] = None
     generic: bool = False
     suppressible: bool = True
+    #: Co-occurrence: one word matching each token description, all within
+    #: ``near_window`` words of each other in one sentence, in any order.
+    near_words: tuple[dict, ...] = ()
+    near_window: int = 0
 
 
 @dataclass(frozen=True)
@@ -255,8 +261,10 @@ class _Loader:
             raise self.err(f"unknown category {category!r} (use one of "
                            f"{', '.join(categories)})", node, "category", entry=ident,
                            field="category")
-        body = self._matchable(node, ident)
-        return Rule(**body, kind=kind, category=category,
+        near_words, near_window = self._near(node, ident)
+        body = self._matchable(node, ident, has_other=bool(near_words))
+        return Rule(**body, kind=kind, category=category, near_words=near_words,
+                    near_window=near_window,
                     generic=self._bool(node, "generic", False, ident),
                     suppressible=self._bool(node, "suppressible", True, ident))
 
@@ -281,14 +289,45 @@ class _Loader:
         body["id"] = "disclosure_cues"
         return Matchable(**body)
 
-    def _matchable(self, node: dict, ident: str, need_description: bool = True) -> dict:
+    def _near(self, node: dict, ident: str) -> tuple[tuple[dict, ...], int]:
+        if "near" not in node:
+            return (), 0
+        value = node["near"]
+        if not isinstance(value, dict):
+            raise self.err("must be a mapping with 'window' and 'words'", node, "near",
+                           entry=ident, field="near")
+        for key in value:
+            if key not in NEAR_KEYS:
+                raise self.err(f"unknown field (expected one of {', '.join(NEAR_KEYS)})", value,
+                               key, entry=ident, field=f"near.{key}")
+        window = value.get("window")
+        if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= MAX_WINDOW:
+            raise self.err(f"must be a whole number of words from 1 to {MAX_WINDOW}", value,
+                           "window" if "window" in value else None, entry=ident,
+                           field="near.window")
+        words = value.get("words")
+        if not isinstance(words, list) or len(words) < 2:
+            raise self.err("must list at least two token descriptions that must all appear "
+                           "near each other", value, "words" if "words" in value else None,
+                           entry=ident, field="near.words")
+        out = []
+        for j, token in enumerate(words):
+            spec = self._token(token, words, j, ident, f"near.words[{j}]")
+            if "OP" in spec or not spec:
+                raise self.err("a near word must describe one word, without OP", words, j,
+                               entry=ident, field=f"near.words[{j}]")
+            out.append(spec)
+        return tuple(out), window
+
+    def _matchable(self, node: dict, ident: str, need_description: bool = True,
+                   has_other: bool = False) -> dict:
         description = self._text(node, "description", ident) if need_description else \
             str(node.get("description") or "")
         phrases = self._phrases(node, "phrases", ident)
         lemma_phrases = self._phrases(node, "lemma_phrases", ident)
         patterns = self._patterns(node, ident)
-        if not (phrases or lemma_phrases or patterns):
-            raise self.err("has nothing to match: give phrases, lemma_phrases or patterns",
+        if not (phrases or lemma_phrases or patterns or has_other):
+            raise self.err("has nothing to match: give phrases, lemma_phrases, patterns or near",
                            node, None, entry=ident, field="phrases")
         return dict(id=ident, description=description, phrases=phrases,
                     lemma_phrases=lemma_phrases, patterns=patterns,
