@@ -16,9 +16,13 @@ plain Python, built to work on the short messages people type into a chat:
   so "I work at Ysgol Gynradd Pen-y-Bryn" is English, as are lowercase words that
   mostly occur in place and school names (``ysgol``, ``gynradd``, ``bryn``, ``llan``).
 
+* **courtesy alone is not a choice**: a message made only of greetings, thanks
+  and yes/no ("diolch yn fawr", "hwyl fawr", "thank you") keeps a confidence of
+  at most 0.6, because people in Wales use them across both languages.
+
 It answers ``(None, 0.0)`` when there is too little or evenly balanced evidence
 ("ok", "CAMHS?", "9am", a bare name).  The confidence grows with the amount of
-evidence and the share of it on the winning side, so one courtesy word
+evidence and the lead of the winning side, so one courtesy word
 ("diolch", "thanks") gives a modest confidence and a sentence a high one; the
 NLU component (``bot/nlu/language_detector.py``) only switches language above a
 threshold, so a short or mixed message never flips the practitioner's choice.
@@ -74,6 +78,11 @@ lles goruchwyliaeth cynnal gofalu amdanaf hun blino llethu drws anghywir mynedia
 ymgynghori galw heibio cyfarfod rhwydwaith seicolegydd nyrs arbenigwr arbenigedd
 ydach dach chdi plentyn blant mhlentyn disgyblion nisgybl ddisgybl athrawes
 rheoleiddio cyd-reoleiddio ymyriad rhyngweithiad hud ddysgu ddim ydan ydym
+rhowch rhoi enghraifft enghreifftiau dywedwch fwy wrtha wrthoch ie naddo nage archebwch
+archeb archebion ddylwn dylwn ddylen dylen dylai ddylai gallai allai rhywun sgwrsio
+cwestiynau cynnig ffoniwch anfon angen cyfarfod bwysau pwysau dan trafferth drafferth
+ceisio ymdopi delio deall wneud ddweud wrthyn ohonyn ohonom bobl phobl phlant blant
+blentyn mhlant ngrŵp grŵp sŵn ôl fel hyn hon hwn beth pethau rywbeth rywun unwaith eto
 """)
 # weaker Welsh evidence: words shared with English spelling, or very short ones
 _add(_CY_WORDS, 1.5, "y yr ar o")
@@ -87,7 +96,7 @@ from an me our their them there here get got like know think more some any all
 very really much what's i'm it's don't can't doesn't isn't won't i've i'd i'll
 we're they're that's there's let's how's who's where's
 work working child children kid kids pupil pupils student students teacher teachers
-school year class need needs want help book booking session appointment talk
+school year class need needs want book booking session appointment talk
 advice support someone something anything anyone tell example young people
 parent parents family staff feel feeling anxious worried struggling behaviour
 behavior trauma attachment adult trusted referral refer wellbeing mental health
@@ -98,12 +107,24 @@ before into over same new good bad best keep keeps keeping doing done make made
 say said see seen go going come coming take give show look looks looking
 im dont cant wont didnt doesnt isnt ive whats thats theres lets youre theyre
 hes shes wasnt arent havent shouldnt wouldnt couldnt ill id
+first one two bye now mind mean means hold holding helpful question questions quick
+training thing things time way well back down off too lot lots bit sure sorry great fine
+right let put try told call phone email been being every everyone nothing
+something anybody somebody understand explain mean meaning doing does
 """)
 _add(_EN_WORDS, 1.5, "in on at by as up out no")
+_add(_EN_WORDS, 1, "help")  # Welsh speakers say "help" too ("angen help")
 # ambiguous in both languages: no evidence either way
 _NEUTRAL = set("""i a am ok okay oke ta cheers hmm hm um er yeah yep nope lol pls
 ta-ra camhs ady aln sen senco dsp gp nhs nyth nest cahms ed psych ks ks1 ks2 ks3 ks4 ppa
 """.split())
+# Greetings, thanks and yes/no: said across languages in Wales ("diolch", "hwyl
+# fawr", "thanks"), so a message made only of them is never a confident choice.
+_COURTESY = set("""diolch yn fawr hwyl helo shwmae shwmai sumae bore da prynhawn noswaith nos
+iawn ie na naddo nage dim plis thanks thank you hello hi hey bye cheers please yes no
+good morning afternoon evening night many very much""".split())
+_COURTESY_CAP = 0.6
+
 # Words that mostly appear in place and school names: no weight in lowercase either.
 _PLACE_WORDS = set("""ysgol gynradd gyfun uwchradd gymuned bro bryn llan aber cwm coed pont
 maes tre tref glan nant afon mynydd heol stryd caer castell capel eglwys porth
@@ -137,7 +158,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": 
 # evidence needed and how confidence grows with it
 _MIN_EVIDENCE = 1.5    # the winning side needs at least this much
 _MIN_SHARE = 0.62      # ... and at least this share of all the evidence
-_SCALE = 3.0           # confidence = share * (1 - exp(-winning evidence / scale))
+_SCALE = 3.0           # confidence = 1 - exp(-(winning - losing evidence) / scale)
 
 
 def _tokens(text: str) -> List[Tuple[str, bool]]:
@@ -192,22 +213,31 @@ def _word_score(word: str) -> Tuple[float, float]:
     return _letter_score(word)
 
 
-def scores(text: str) -> Dict[str, float]:
-    """The Welsh and English evidence in ``text`` (for tests and tuning)."""
+def _evidence(text: str) -> Tuple[float, float, bool]:
     cy = en = 0.0
+    courtesy_only = True
     for word, is_name in _tokens(text or ""):
         if is_name:
             continue
         wcy, wen = _word_score(word)
         cy += wcy
         en += wen
+        if (wcy or wen) and word not in _COURTESY:
+            courtesy_only = False
+    return cy, en, courtesy_only
+
+
+def scores(text: str) -> Dict[str, float]:
+    """The Welsh and English evidence in ``text`` (for tests and tuning)."""
+    cy, en, _ = _evidence(text)
     return {"cy": round(cy, 3), "en": round(en, 3)}
 
 
 def detect(text: str) -> Tuple[Optional[str], float]:
     """("cy" | "en", confidence 0..1), or (None, 0.0) when too short or ambiguous."""
-    s = scores(text)
-    total = s["cy"] + s["en"]
+    cy, en, courtesy_only = _evidence(text)
+    s = {"cy": cy, "en": en}
+    total = cy + en
     if total <= 0:
         return None, 0.0
     lang = "cy" if s["cy"] > s["en"] else "en"
@@ -215,7 +245,10 @@ def detect(text: str) -> Tuple[Optional[str], float]:
     share = win / total
     if win < _MIN_EVIDENCE or share < _MIN_SHARE:
         return None, 0.0
-    return lang, round(share * (1.0 - math.exp(-win / _SCALE)), 3)
+    confidence = 1.0 - math.exp(-(win - (total - win)) / _SCALE)
+    if courtesy_only:
+        confidence = min(confidence, _COURTESY_CAP)
+    return lang, round(confidence, 3)
 
 
 _NAMES = {
