@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import language, latest_entity, latest_intent, send
@@ -54,4 +54,9 @@ class ActionClarify(Action):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         ranking = (tracker.latest_message or {}).get("intent_ranking", [])
         send(dispatcher, knowledge.clarify(ranking, language(tracker)))
+        if latest_intent(tracker) != "nlu_fallback":
+            # Used as the dialogue's fallback (no rule fits this turn): forget
+            # the turn, as Rasa's default fallback does, so the bot listens
+            # again instead of predicting the fallback over and over.
+            return [UserUtteranceReverted()]
         return []

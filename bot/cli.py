@@ -49,6 +49,7 @@ def prepare_data() -> None:
 def _print_banner(servers: launcher.Servers) -> None:
     print()
     print("  nest-bot is running.")
+    print(f"  Chat page    : {servers.rasa_url}/webhooks/webchat/   <- open this in a browser")
     print(f"  REST webhook : POST {servers.webhook}")
     print('                 body: {"sender": "<any id>", "message": "<your question>"}')
     print(f"  Rasa server  : {servers.rasa_url} (HTTP API on loopback only)")

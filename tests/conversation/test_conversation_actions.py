@@ -86,3 +86,12 @@ async def test_clarify_with_nothing_topic_like_explains_what_the_bot_does():
     messages, _ = await run(ActionClarify(), tracker("nlu_fallback", ranking=[{"name": "greet", "confidence": 0.4}]))
     assert custom(messages) == [{"kind": "clarify", "options": []}]
     assert "book a consultation" in messages[0]["text"]
+
+
+async def test_clarify_as_the_dialogue_fallback_forgets_the_turn_so_the_bot_listens():
+    from rasa_sdk.events import UserUtteranceReverted
+    messages, events = await run(ActionClarify(), tracker("switch_language", ranking=[{"name": "switch_language", "confidence": 0.9}]))
+    assert messages and messages[0]["custom"]["kind"] == "clarify"
+    assert events == [UserUtteranceReverted()]
+    _, events = await run(ActionClarify(), tracker("nlu_fallback", ranking=[]))
+    assert events == []
