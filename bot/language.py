@@ -83,6 +83,8 @@ archeb archebion ddylwn dylwn ddylen dylen dylai ddylai gallai allai rhywun sgwr
 cwestiynau cynnig ffoniwch anfon angen cyfarfod bwysau pwysau dan trafferth drafferth
 ceisio ymdopi delio deall wneud ddweud wrthyn ohonyn ohonom bobl phobl phlant blant
 blentyn mhlant ngrŵp grŵp sŵn ôl fel hyn hon hwn beth pethau rywbeth rywun unwaith eto
+wela welwn fedri fedra medra medrwch ewch ymlaen stopio stopiwch anghofiwch anghofia
+gadewch gwnewch cywir rhif gynted phosib posib bosib ia
 """)
 # weaker Welsh evidence: words shared with English spelling, or very short ones
 _add(_CY_WORDS, 1.5, "y yr ar o")
@@ -121,7 +123,7 @@ ta-ra camhs ady aln sen senco dsp gp nhs nyth nest cahms ed psych ks ks1 ks2 ks3
 # Greetings, thanks and yes/no: said across languages in Wales ("diolch", "hwyl
 # fawr", "thanks"), so a message made only of them is never a confident choice.
 _COURTESY = set("""diolch yn fawr hwyl helo shwmae shwmai sumae bore da prynhawn noswaith nos
-iawn ie na naddo nage dim plis thanks thank you hello hi hey bye cheers please yes no
+iawn ie ia na naddo nage dim plis thanks thank you hello hi hey bye cheers please yes no
 good morning afternoon evening night many very much""".split())
 _COURTESY_CAP = 0.6
 
