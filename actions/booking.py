@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 
 FORM_SLOTS = ("booking_session", "booking_window", "booking_confirmed", "booking_topic")
 DIGRESSION_CONFIDENCE = 0.8
-_UNLISTED = {"not listed", "unlisted", "none", "not on the list", "other"}
+_UNLISTED = {"not listed", "unlisted", "none", "not on the list", "other", "ddim ar y rhestr",
+             "heb ei restru"}
 _DROP_IN_WORDS = ("drop in", "drop-in", "dropin", "drop ins", "drop-ins")
 
 
@@ -71,6 +72,12 @@ def digression(tracker: Tracker, dispatcher: CollectingDispatcher) -> bool:
         return True
     if name == "ask_helpline":
         send(dispatcher, signposting.signpost(tracker.latest_message.get("text") or "", lang))
+        return True
+    if name == "switch_language":
+        # The language slot is filled from the entity; the form asks again in it.
+        from actions.language import requested_language
+        target = requested_language(tracker) or lang
+        dispatcher.utter_message(text=t("language.switched", target))
         return True
     return False
 

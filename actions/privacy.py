@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import language, send
+from actions.language import language_button
 from bot.conversation.messages import BotMessage, button
 from bot.privacy.notice import deleted_notice, short_notice, what_we_keep
 from bot.texts import t
@@ -24,7 +25,8 @@ class ActionGreet(Action):
         buttons = [button(t("button.greet_holding_on", lang), "topic_holding_on"),
                    button(t("button.greet_co_regulation", lang), "topic_co_regulation"),
                    button(t("button.book", lang), "book_consultation"),
-                   button(t("button.capabilities", lang), "bot_capabilities")]
+                   button(t("button.capabilities", lang), "bot_capabilities"),
+                   language_button(lang)]
         send(dispatcher, BotMessage(t("greet.hello", lang) + "\n\n" + short_notice(lang), buttons))
         return []
 
