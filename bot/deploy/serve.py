@@ -9,13 +9,16 @@ It is the ``rasa`` command with three differences:
   ``NEST_LOG_LEVEL`` (INFO by default; DEBUG is refused);
 * a Rasa server gets ``--auth-token`` from ``NEST_RASA_TOKEN``, so the token
   never appears on a command line (``ps`` shows command lines to every user);
-* Rasa's and rasa-sdk's coloured console logging is switched off (it would
-  print a second, plain-text copy of every record).
+* Rasa's and rasa-sdk's coloured console logging and spaCy's own handler are
+  switched off (they would print a second, plain-text copy of records), and
+  Python warnings become log records (deprecation warnings are dropped).
 """
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import warnings
 from typing import List, Optional
 
 from bot.deploy.logs import ENV_PROCESS, configure_json_logging, log_level_from_env
@@ -44,9 +47,17 @@ def main(argv: Optional[List[str]] = None) -> None:
     os.environ.setdefault("LOG_LEVEL_LIBRARIES", "ERROR")
     os.environ["FORCE_JSON_LOGGING"] = "1"              # Rasa's structlog renders JSON
     configure_json_logging(level, os.environ.get(ENV_PROCESS))
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
+    warnings.filterwarnings("ignore", message=r".*deprecated - use ")  # pyparsing's own class
+    logging.captureWarnings(True)
 
     import coloredlogs
     coloredlogs.install = lambda *args, **kwargs: None  # type: ignore[assignment]
+    import spacy.util  # adds a stderr handler to the "spacy" logger when imported
+    spacy_logger = logging.getLogger("spacy")
+    for handler in list(spacy_logger.handlers):
+        spacy_logger.removeHandler(handler)
 
     sys.argv = ["rasa"] + rasa_argv(argv)
     from rasa.__main__ import main as rasa_main
