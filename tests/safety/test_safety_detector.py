@@ -1,0 +1,191 @@
+"""Behaviour of the risk detector: API, context from history, suppressors that
+must never cancel a disclosure, and odd or hostile input."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from bot.safety import RiskAssessment, get_detector
+from bot.safety.detector import CHUNK_CHARS, DEFAULT_RULES, ENV_RULES
+
+FILLER = "We discussed the reading scheme and the timetable for next term. "
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return get_detector()
+
+
+# -- API ------------------------------------------------------------------------------------
+def test_safety_assessment_is_frozen_and_serialisable(detector):
+    result = detector.assess("Her stepdad hits her when mum is at work.")
+    assert isinstance(result, RiskAssessment)
+    assert result.at_risk and "physical_abuse" in result.categories
+    assert all(isinstance(r, str) for r in result.rules) and result.rules
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.at_risk = False  # type: ignore[misc]
+    as_dict = result.as_dict()
+    assert as_dict == json.loads(json.dumps(as_dict))
+    assert set(as_dict) == {"at_risk", "categories", "rules", "suppressed_by"}
+    assert as_dict["categories"] == list(result.categories)
+
+
+def test_safety_not_at_risk_is_empty(detector):
+    result = detector.assess("Can I book a consultation with the educational psychologist?")
+    assert result == RiskAssessment(False, (), (), ())
+
+
+def test_safety_get_detector_is_cached_per_process():
+    assert get_detector() is get_detector()
+    assert get_detector().path == str(DEFAULT_RULES)
+
+
+def test_safety_env_var_chooses_the_rules_file(tmp_path, monkeypatch):
+    rules = tmp_path / "rules.yml"
+    rules.write_text(
+        "categories:\n  suicide: {description: test}\n"
+        "rules:\n  - id: only.word\n    category: suicide\n    description: test rule\n"
+        "    phrases: [zebra crossing]\n", encoding="utf-8")
+    monkeypatch.setenv(ENV_RULES, str(rules))
+    custom = get_detector()
+    assert custom.path == str(rules)
+    assert custom.assess("the zebra crossing").rules == ("only.word",)
+    assert not custom.assess("she wants to kill herself").at_risk  # only the custom rules apply
+    monkeypatch.delenv(ENV_RULES)
+    assert get_detector().assess("she wants to kill herself").at_risk
+
+
+# -- history context ----------------------------------------------------------------------------
+def test_safety_question_about_means_after_distress_fires(detector):
+    history = ["One of my Year 10s is really low and says she can't cope."]
+    question = "How many paracetamol would it take to be dangerous?"
+    result = detector.assess(question, history)
+    assert result.at_risk and result.categories == ("suicide",)
+    assert "means.amounts" in result.rules
+    assert not detector.assess(question).at_risk  # without the distress it is a dosage question
+
+
+def test_safety_means_and_distress_in_one_message_fires(detector):
+    assert detector.assess("She's been so low lately. How many tablets would it take?").at_risk
+
+
+def test_safety_ordinary_dosage_question_does_not_fire(detector):
+    assert not detector.assess("How much paracetamol can a 10 year old have for a headache?").at_risk
+
+
+def test_safety_vague_plan_fires_only_after_distress(detector):
+    text = "He told his mate he's planning to do it on his birthday."
+    assert not detector.assess(text).at_risk
+    assert detector.assess(text, ["A lad in my group has been really low and hopeless."]).at_risk
+
+
+def test_safety_follow_up_after_risk_message_keeps_its_category(detector):
+    history = ["A girl in Year 8 told me her stepdad hits her."]
+    result = detector.assess("She said it again today.", history)
+    assert result.at_risk and "physical_abuse" in result.categories
+    assert "followup.again" in result.rules
+    assert not detector.assess("She said it again today.").at_risk
+    assert not detector.assess("She said it again today.", ["Can I book a consultation?"]).at_risk
+
+
+def test_safety_history_counts_only_the_last_three_messages(detector):
+    old_risk = "A girl in Year 8 told me her stepdad hits her."
+    assert detector.assess("he said it again", [old_risk, "ok", "thanks"]).at_risk
+    assert not detector.assess("he said it again", [old_risk, "ok", "thanks", "any times?"]).at_risk
+
+
+def test_safety_booking_after_a_risk_message_is_not_a_new_alarm(detector):
+    history = ["A girl in Year 8 told me her stepdad hits her."]
+    assert not detector.assess("ok thanks, can you book me an urgent consultation?", history).at_risk
+
+
+def test_safety_phrase_split_across_two_messages_fires(detector):
+    assert not detector.assess("off without him").at_risk
+    result = detector.assess("off without him", ["he says everyone would be better"])
+    assert result.at_risk and result.categories == ("suicide",)
+
+
+def test_safety_odd_history_items_are_ignored(detector):
+    assert not detector.assess("hello", [None, 5, "", "she likes art"]).at_risk  # type: ignore[list-item]
+
+
+# -- suppressors never cancel a disclosure --------------------------------------------------
+@pytest.mark.parametrize("text, category", [
+    ("After the self-harm training a pupil told me she cuts herself", "self_harm"),
+    ("This marking is killing me and a pupil said she wants to kill herself", "suicide"),
+    ("In the novel the character kills himself, and a boy in my class told me he wants to "
+     "kill himself too", "suicide"),
+    ("She self-harmed years ago, now fully resolved, but she told me yesterday she has started "
+     "cutting again", "self_harm"),
+    ("We have a PSHE lesson on abuse tomorrow. Her stepdad hits her.", "physical_abuse"),
+    ("Can you recommend suicide prevention training? Also one of my girls said nobody would "
+     "miss her.", "suicide"),
+])
+def test_safety_suppressor_cannot_cancel_a_disclosure(detector, text, category):
+    result = detector.assess(text)
+    assert result.at_risk, result
+    assert category in result.categories
+
+
+def test_safety_suppressor_reports_what_it_cancelled(detector):
+    result = detector.assess("After the self-harm training a pupil told me she cuts herself")
+    assert "topic.training_phrase" in result.suppressed_by  # the training phrase was cancelled
+    assert result.rules == ("self_harm.cutting",)           # the disclosure was not
+
+
+@pytest.mark.parametrize("text, suppressor", [
+    ("Can you recommend some self-harm awareness training?", "topic.training_phrase"),
+    ("In the novel the character kills himself.", "fiction.context"),
+    ("She self-harmed years ago, now fully resolved, no current concerns.", "resolved.past"),
+    ("The kids were killing themselves laughing at the magician.", "idiom.killing_me"),
+])
+def test_safety_suppressors_cancel_idioms_training_fiction_resolved(detector, text, suppressor):
+    result = detector.assess(text)
+    assert not result.at_risk
+    assert suppressor in result.suppressed_by
+
+
+# -- odd input ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["", "   \n\t ", "\u200b\u200b", "?!?!", "😀😀😀"])
+def test_safety_empty_or_symbol_only_input_is_not_at_risk(detector, text):
+    assert detector.assess(text) == RiskAssessment(False, (), (), ())
+
+
+def test_safety_non_text_input_is_not_at_risk(detector):
+    assert not detector.assess(None).at_risk  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", [
+    "she wants to k\u200bill her\u200dself",                      # zero-width characters
+    "she said \u201cI\u2019m going to kill myself\u201d",          # curly quotes
+    "i want to diiiiie",                                          # repeated letters
+    "she's going to killll herselffff",
+    "\uff4b\uff49\uff4c\uff4c \uff4d\uff59\uff53\uff45\uff4c\uff46",  # full-width letters
+    "kill mys\u0435lf",                                           # Cyrillic e
+    "she wants to d i e",                                         # spaced letters
+    "he said k.m.s",
+    "\U0001f622 he said he wants to die \U0001f622",              # emoji
+    "SHE SAID SHE WANTS TO DIE",
+    "she wants to die.he said nothing else",                      # glued punctuation
+    "she\tsays\u00a0she\u2019s  been   self\u2010harming",         # odd spaces and hyphens
+])
+def test_safety_odd_unicode_and_spelling_still_fire(detector, text):
+    assert detector.assess(text).at_risk, text
+
+
+def test_safety_huge_message_is_scanned_whole(detector):
+    middle = FILLER * 800 + "A girl told me she wants to kill herself. " + FILLER * 800
+    assert len(middle) > 100_000
+    assert detector.assess(middle).at_risk
+    end = FILLER * 400 + "she wants to kill herself"
+    assert detector.assess(end).at_risk
+    assert not detector.assess(FILLER * 400).at_risk
+
+
+def test_safety_phrase_across_a_chunk_boundary_is_found(detector):
+    text = "x " * ((CHUNK_CHARS - 10) // 2) + "she wants to kill herself " + FILLER * 100
+    start = text.index("she wants")
+    assert start < CHUNK_CHARS < start + len("she wants to kill herself")
+    assert detector.assess(text).at_risk
