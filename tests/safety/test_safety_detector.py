@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 
@@ -30,6 +31,14 @@ def test_safety_assessment_is_frozen_and_serialisable(detector):
     assert as_dict == json.loads(json.dumps(as_dict))
     assert set(as_dict) == {"at_risk", "categories", "rules", "suppressed_by"}
     assert as_dict["categories"] == list(result.categories)
+
+
+def test_safety_assessment_keeps_no_message_text(detector):
+    text = "My pupil Jessica Pritchard said her stepdad hits her"
+    result = detector.assess(text, ["Jessica is in Year 8 at Ysgol Bro Dinefwr"])
+    dumped = json.dumps(result.as_dict()).lower()
+    assert result.at_risk
+    assert "jessica" not in dumped and "pritchard" not in dumped and "dinefwr" not in dumped
 
 
 def test_safety_not_at_risk_is_empty(detector):
@@ -189,3 +198,37 @@ def test_safety_phrase_across_a_chunk_boundary_is_found(detector):
     start = text.index("she wants")
     assert start < CHUNK_CHARS < start + len("she wants to kill herself")
     assert detector.assess(text).at_risk
+
+
+def test_safety_grouped_matching_finds_what_every_pattern_would(detector):
+    """Patterns are run in groups keyed by a required word (for speed); on the
+    evaluation messages the outcome must equal running every pattern."""
+    from spacy.matcher import Matcher
+    from ruamel.yaml import YAML
+
+    from bot.safety.detector import RiskDetector
+
+    everything = Matcher(detector.nlp.vocab)
+    for key, (tag, entry) in detector._by_key.items():
+        if tag == "N":
+            rule, group = entry
+            everything.add(key, [[dict(rule.near_words[group])]])
+        else:
+            for pattern in entry.patterns:
+                everything.add(key, [list(pattern)])
+
+    class Ungrouped(RiskDetector):
+        def __init__(self, base):
+            self.__dict__.update(base.__dict__)
+
+        def _match_tokens(self, doc):
+            return everything(doc)
+
+    ungrouped = Ungrouped(detector)
+    data = YAML(typ="safe").load((Path(__file__).with_name("safety_messages.yml")).read_text())
+    texts = [e["text"] if isinstance(e, dict) else e for e in data["risk"][::3]]
+    texts += data["near_miss"][::3]
+    texts.append(" ".join(texts))
+    for text in texts:
+        norm = detector.normalise(text)
+        assert detector._scan(norm) == ungrouped._scan(norm), text
