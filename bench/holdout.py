@@ -89,7 +89,7 @@ def main(argv=None) -> int:
     if not args.quiet:
         for outcome, want, predicted, conf, text in sorted(mistakes):
             print(f"  {outcome:7} want={want:32} got={predicted:32} {conf:4}  {text}")
-    print(f"held-out file            : {Path(args.file).relative_to(REPO)} ({len(examples)} messages, parsed in {elapsed:.1f} s)")
+    print(f"held-out file            : {Path(args.file).resolve().relative_to(REPO)} ({len(examples)} messages, parsed in {elapsed:.1f} s)")
     print(f"topic questions          : {n_topic}")
     print(f"  topic accuracy         : {accuracy:.3f}  (right answer)")
     print(f"  clarification          : {topic_rows['clarify'] / max(n_topic, 1):.3f}  "
