@@ -49,8 +49,11 @@ def main(argv: Optional[List[str]] = None) -> None:
     configure_json_logging(level, os.environ.get(ENV_PROCESS))
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
-    warnings.filterwarnings("ignore", message=r".*deprecated - use ")  # pyparsing's own class
     logging.captureWarnings(True)
+    # Rasa re-enables UserWarnings ("once"), which lets libraries' own deprecation
+    # classes (pyparsing, SQLAlchemy) through: operators cannot act on those.
+    logging.getLogger("py.warnings").addFilter(
+        lambda record: "Deprecat" not in record.getMessage() and " deprecated" not in record.getMessage())
 
     import coloredlogs
     coloredlogs.install = lambda *args, **kwargs: None  # type: ignore[assignment]

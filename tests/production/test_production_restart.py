@@ -3,7 +3,7 @@ nginx, sharing one PostgreSQL database (tracker store and bookings) and a Redis
 lock store, all configured by environment variables exactly as in production.
 
 One conversation books a consultation with its turns sent alternately to each
-Rasa server; one server is stopped in the middle (a turn then goes through
+Rasa server; one server is killed in the middle (a turn then goes through
 nginx, which must route it to the other) and started again; the booking is
 then confirmed and listed on the other server, and the conversation is read
 back through the token-protected HTTP API.  The logs must be JSON and hold
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import threading
 import urllib.error
 import urllib.request
@@ -119,8 +120,10 @@ def test_production_conversation_survives_alternating_servers_and_a_restart(prod
     reply = to(b, "Sam Jones")
     assert "role" in texts(reply).lower()
 
-    # Server A goes down in the middle of the form: nginx sends the turn to B.
-    a.stop()
+    # Server A crashes in the middle of the form (SIGKILL: no clean shut-down,
+    # its kept-alive connections from nginx break): nginx sends the turn to B.
+    os.killpg(a.processes[0].pid, signal.SIGKILL)
+    a.processes[0].wait()
     reply = via_nginx("class teacher")
     assert "email address or phone number" in texts(reply)
     seconds = production.restart_rasa(0)       # A comes back (a fresh process)
@@ -173,37 +176,41 @@ def test_production_conversation_survives_alternating_servers_and_a_restart(prod
 
 def test_production_lock_store_serialises_one_conversation_across_servers(production):
     """Two messages of one conversation at the same moment on the two servers:
-    with the Redis lock the turns are processed one after the other, so the
-    stored conversation has both, each followed by its own answer."""
+    with the lock the turns are processed one after the other, so the stored
+    conversation has both, each followed by its own answer (Rasa's own Redis
+    lock store lost one of them about one time in five here)."""
     a, b = production.rasa
-    sender = f"ptest-lock-{uuid.uuid4().hex[:10]}"
-    a.send(sender, "hello")
-    messages = {"what is the NEST framework": a, "what does co-regulation mean?": b}
-    errors = []
+    for attempt in range(4):
+        sender = f"ptest-lock-{attempt}-{uuid.uuid4().hex[:8]}"
+        a.send(sender, "hello")
+        messages = {"what is the NEST framework": a, "what does co-regulation mean?": b}
+        errors = []
+        gate = threading.Barrier(2)
 
-    def send(text, server):
-        try:
-            server.send(sender, text)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(repr(exc))
+        def send(text, server):
+            gate.wait()
+            try:
+                server.send(sender, text)
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(repr(exc))
 
-    threads = [threading.Thread(target=send, args=(t, s)) for t, s in messages.items()]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
-    status, body = http_get(f"{b.rasa_url}/conversations/{sender}/tracker?token={TOKEN}")
-    assert status == 200
-    events = json.loads(body)["events"]
-    user_indexes = [i for i, e in enumerate(events) if e["event"] == "user"]
-    assert sorted(events[i]["text"] for i in user_indexes[1:]) == sorted(messages)
-    # every user message is answered (a bot utterance) before the next one arrives
-    for start, end in zip(user_indexes, user_indexes[1:] + [len(events)]):
-        assert any(e["event"] == "bot" for e in events[start:end]), events[start:end]
-    topics = [((e.get("data") or {}).get("custom") or {}).get("topic")
-              for e in events if e["event"] == "bot"]
-    assert {"nest_framework", "co_regulation"} <= set(topics)
+        threads = [threading.Thread(target=send, args=(t, s)) for t, s in messages.items()]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors
+        status, body = http_get(f"{b.rasa_url}/conversations/{sender}/tracker?token={TOKEN}")
+        assert status == 200
+        events = json.loads(body)["events"]
+        user_indexes = [i for i, e in enumerate(events) if e["event"] == "user"]
+        assert sorted(events[i]["text"] for i in user_indexes[1:]) == sorted(messages), attempt
+        # every user message is answered (a bot utterance) before the next one arrives
+        for start, end in zip(user_indexes, user_indexes[1:] + [len(events)]):
+            assert any(e["event"] == "bot" for e in events[start:end]), events[start:end]
+        topics = [((e.get("data") or {}).get("custom") or {}).get("topic")
+                  for e in events if e["event"] == "bot"]
+        assert {"nest_framework", "co_regulation"} <= set(topics)
 
 
 def test_production_logs_are_json_without_message_text(production):

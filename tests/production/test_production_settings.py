@@ -59,7 +59,9 @@ def test_production_settings_defaults_two_servers_on_loopback():
 
 
 def test_production_endpoints_file_expands_to_postgresql_redacting_store_and_redis_lock(monkeypatch):
-    from rasa.core.lock_store import LockStore, RedisLockStore
+    from rasa.core.lock_store import LockStore
+
+    from bot.deploy.lock_store import AtomicRedisLockStore
     from rasa.utils.endpoints import read_endpoint_config
 
     settings = Settings.from_env(dict(MINIMAL, NEST_TRACKER_DB_HOST="pg.internal",
@@ -79,7 +81,7 @@ def test_production_endpoints_file_expands_to_postgresql_redacting_store_and_red
         "password": "tracker-pw"}
     lock = read_endpoint_config(str(ENDPOINTS_TEMPLATE), "lock_store")
     store = LockStore.create(lock)
-    assert isinstance(store, RedisLockStore)
+    assert isinstance(store, AtomicRedisLockStore)
     assert store.red.connection_pool.connection_kwargs["db"] == 3
     assert store.key_prefix.startswith("nestbot")
     action = read_endpoint_config(str(ENDPOINTS_TEMPLATE), "action_endpoint")
@@ -152,3 +154,53 @@ def test_production_token_comes_from_the_environment_not_the_command_line():
         "run", "actions", "--port", "5055"]
     with pytest.raises(SystemExit, match="NEST_RASA_TOKEN is not set"):
         rasa_argv(["run", "--enable-api"], {})
+
+
+class _StubServer:
+    """Stands in for a launcher.Servers: one `sleep` process."""
+
+    def __init__(self):
+        self.processes, self.starts = [], 0
+        self.start()
+
+    def start(self):
+        import subprocess
+        self.processes = [subprocess.Popen(["sleep", "60"])]
+        self.starts += 1
+
+    def stop(self):
+        for proc in self.processes:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        self.processes = []
+
+
+def test_production_supervisor_restarts_only_the_server_that_died(capsys):
+    import threading
+
+    from bot.deploy.production import Production
+
+    production = Production(Settings.from_env(dict(MINIMAL, NEST_NGINX="0")))
+    production.rasa = [_StubServer(), _StubServer()]
+    production.actions = [_StubServer()]
+    try:
+        production.rasa[1].processes[0].kill()
+        production.rasa[1].processes[0].wait()
+        stop = threading.Event()
+        watcher = threading.Thread(target=production.supervise, args=(stop, 0.05))
+        watcher.start()
+        for _ in range(100):
+            if production.restarts:
+                break
+            threading.Event().wait(0.05)
+        stop.set()
+        watcher.join()
+        assert [s.starts for s in production.rasa + production.actions] == [1, 2, 1]
+        assert production.rasa[1].processes[0].poll() is None         # running again
+        events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert [(e["event"], e["server"]) for e in events] == [
+            ("process_exited", "rasa-2"), ("process_restarted", "rasa-2")]
+    finally:
+        for server in production.rasa + production.actions:
+            server.stop()
