@@ -13,7 +13,7 @@ behind a token.
   messages sent to nginx.
 
 At each level, that many virtual practitioners hold conversations at once,
-back to back (no think time), each sending ``--turns`` turns of the mix in
+back to back (no think time; ``--think`` adds some), each sending ``--turns`` turns of the mix in
 ``bench/rest_bench.py``.  Printed per level: p50/p95/p99 latency of a turn,
 throughput (turns/s), errors, and where the CPU went (CPU-seconds per turn
 of the Rasa servers, the action servers, nginx, this client, PostgreSQL and
@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import sys
 import threading
 import time
@@ -114,7 +115,7 @@ def self_cpu_seconds() -> float:
 
 
 # -- the load --------------------------------------------------------------------
-def run_level(url: str, concurrency: int, turns: int) -> Dict[str, object]:
+def run_level(url: str, concurrency: int, turns: int, think: float = 0.0) -> Dict[str, object]:
     latencies: List[float] = []
     errors: List[str] = []
     lock = threading.Lock()
@@ -122,8 +123,11 @@ def run_level(url: str, concurrency: int, turns: int) -> Dict[str, object]:
 
     def user() -> None:
         sender = f"load-{uuid.uuid4().hex[:12]}"
+        rng = random.Random(sender)
         start_gate.wait()
         for i in range(turns):
+            if think and i:
+                time.sleep(think * rng.uniform(0.5, 1.5))   # reading the answer, typing
             text = TURNS[i % len(TURNS)]
             started = time.perf_counter()
             try:
@@ -146,7 +150,8 @@ def run_level(url: str, concurrency: int, turns: int) -> Dict[str, object]:
     return {"latencies": latencies, "errors": errors, "wall": wall}
 
 
-def measure(production, url: str, levels: List[int], turns: int, label: str) -> List[Dict[str, object]]:
+def measure(production, url: str, levels: List[int], turns: int, label: str,
+            think: float = 0.0) -> List[Dict[str, object]]:
     groups = {"rasa": [s.processes[0].pid for s in production.rasa],
               "actions": [s.processes[0].pid for s in production.actions],
               "nginx": [production.nginx.process.pid] if production.nginx else []}
@@ -155,7 +160,7 @@ def measure(production, url: str, levels: List[int], turns: int, label: str) -> 
     for level in levels:
         before = {g: sum(cpu_seconds(p) for p in pids) for g, pids in groups.items()}
         busy0, me0, db0 = machine_busy_seconds(), self_cpu_seconds(), shared_cpu_seconds()
-        result = run_level(url, level, turns)
+        result = run_level(url, level, turns, think)
         busy1, me1, db1 = machine_busy_seconds(), self_cpu_seconds(), shared_cpu_seconds()
         after = {g: sum(cpu_seconds(p) for p in pids) for g, pids in groups.items()}
         lat = result["latencies"]
@@ -271,6 +276,9 @@ def main(argv=None) -> int:
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--turns", type=int, default=len(TURNS), help="turns per conversation")
     parser.add_argument("--setups", nargs="+", choices=["one", "two"], default=["one", "two"])
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds between a reply and the next message (0.5x-1.5x at random); "
+                             "0 = back to back, the worst case")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
 
@@ -310,9 +318,10 @@ def main(argv=None) -> int:
                        else f"{production.rasa[0].rasa_url}/webhooks/rest/webhook")
                 print(f"\n== {label}: {servers} Rasa server(s) + {servers} action server(s)"
                       + (" behind nginx" if label == "two" else ", direct") +
-                      f"; all ready in {startup[label]:.0f} s; {args.turns} turns per conversation")
+                      f"; all ready in {startup[label]:.0f} s; {args.turns} turns per conversation"
+                      + (f", {args.think:g} s think time" if args.think else ", back to back"))
                 print(HEADER)
-                rows += measure(production, url, args.levels, args.turns, label)
+                rows += measure(production, url, args.levels, args.turns, label, args.think)
                 mem += memory(production, label)
     finally:
         if saved_now is None:
