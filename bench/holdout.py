@@ -98,6 +98,12 @@ def main(argv=None) -> int:
     if n_other:
         print(f"other messages           : {n_other}, intent accuracy {other_rows['answer'] / n_other:.3f}, "
               f"clarify {other_rows['clarify']}, wrong {other_rows['wrong']}")
+    from sklearn.metrics import f1_score
+    gold = [("topic_" + e["topic"]) if "topic" in e else e["intent"] for e in examples]
+    pred = [p["intent"]["name"] for p in parses]
+    print(f"intent F1 (all messages)  : macro {f1_score(gold, pred, average='macro', zero_division=0):.3f}, "
+          f"weighted {f1_score(gold, pred, average='weighted', zero_division=0):.3f} "
+          f"(a clarification counts as a miss)")
     if args.min_accuracy is not None and accuracy < args.min_accuracy:
         print(f"FAIL: topic accuracy {accuracy:.3f} is below {args.min_accuracy}")
         return 1

@@ -33,7 +33,7 @@ BIN = Path(sys.executable).parent
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data/nlu", "data/stories",
                    "bot/nlu/normalise.py", "bot/nlu/tokenizer.py", "bot/nlu/spelling.yml",
                    "bot/nlu/minilm.py", "bot/nlu/minilm_featurizer.py",
-                   "bot/nlu/risk_detector.py", "bot/nlu/language_detector.py",
+                   "bot/nlu/risk_detector.py", "bot/nlu/language_detector.py", "bot/nlu/empty_guard.py",
                    "bot/nlp.py", "requirements/constraints.txt")
 
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false", "PYTHONWARNINGS": "ignore",

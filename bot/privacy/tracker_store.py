@@ -48,7 +48,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.privacy.logs import install_log_redaction
-from bot.privacy.redact import redact_obj
+from bot.privacy.redact import find_identifiers, redact_obj
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +62,34 @@ _STRUCTURAL_KEYS = frozenset({
 })
 
 
+def _redact_entities_by_position(data: Dict[str, Any]) -> Dict[str, Any]:
+    """Entity values cut out of an identifier lose the words that marked it.
+
+    "DOB 03/04/2016" is a date of birth, but an entity whose value is just
+    "03/04/2016" no longer says so; any entity overlapping an identifier found
+    in the whole message is replaced by that identifier's placeholder.
+    """
+    parse = data.get("parse_data")
+    if not isinstance(parse, dict) or not isinstance(parse.get("text"), str):
+        return data
+    spans = [(i.start, i.end, i.kind) for i in find_identifiers(parse["text"])]
+    entities = parse.get("entities")
+    if not spans or not isinstance(entities, list):
+        return data
+    fixed = []
+    for entity in entities:
+        if isinstance(entity, dict) and isinstance(entity.get("start"), int) and isinstance(entity.get("end"), int):
+            hit = next((kind for start, end, kind in spans
+                        if entity["start"] < end and start < entity["end"]), None)
+            if hit is not None:
+                entity = dict(entity, value=f"[{hit}]")
+        fixed.append(entity)
+    return dict(data, parse_data=dict(parse, entities=fixed))
+
+
 def redact_event_dict(data: Dict[str, Any]) -> Dict[str, Any]:
     """A copy of a serialised Rasa event with every user-visible string redacted."""
+    data = _redact_entities_by_position(data)
     return {key: value if key in _STRUCTURAL_KEYS else redact_obj(value)
             for key, value in data.items()}
 

@@ -243,3 +243,16 @@ def test_privacy_log_records_are_redacted_with_args_and_tracebacks():
     assert "/webhook?email=[email]" in text                        # and extra= fields
     assert all(identifier not in text for identifier in
                ("07700 900123", "sam@example.org", "943 476 5919", "CF10 1AA", "03/04/2015"))
+
+
+def test_entity_values_cut_out_of_an_identifier_are_redacted_by_position():
+    from bot.privacy.tracker_store import redact_event_dict
+    text = "pupil DOB 03/04/2016, NHS 943 476 5919"
+    event = {"event": "user", "text": text, "parse_data": {"text": text, "entities": [
+        {"entity": "age_group", "start": 10, "end": 20, "value": "03/04/2016"},
+        {"entity": "age_group", "start": 26, "end": 29, "value": "943"},
+        {"entity": "age_group", "start": 0, "end": 5, "value": "pupil"}]}}
+    stored = redact_event_dict(event)
+    values = [e["value"] for e in stored["parse_data"]["entities"]]
+    assert values == ["[dob]", "[nhs_number]", "pupil"]
+    assert "03/04/2016" not in str(stored) and "943" not in str(stored)
