@@ -38,6 +38,13 @@ def _sender(tracker: Tracker) -> str:
     return tracker.sender_id
 
 
+def _has_draft(tracker: Tracker) -> bool:
+    try:
+        return conv.get_service().draft_contact(_sender(tracker)) is not None
+    except BookingUnavailable:
+        return False
+
+
 def _skip_cleared(validate):
     """Slots cleared by an action (set to None) are not answers to validate.
 
@@ -48,6 +55,14 @@ def _skip_cleared(validate):
 
     def wrapper(self, value, dispatcher, tracker, domain):
         if value is None:
+            return {slot: None}
+        if value == tracker.get_slot(slot) and tracker.get_slot("requested_slot") != slot:
+            # Rasa re-validates answers already given when a form is
+            # (re)activated, e.g. resuming after the emergency reply: keep them
+            # quietly. The contact is stored redacted ("[email]"): it stands
+            # only while its server-side draft does.
+            if slot != "booking_contact" or _has_draft(tracker):
+                return {slot: value}
             return {slot: None}
         return validate(self, value, dispatcher, tracker, domain)
 

@@ -38,7 +38,9 @@ TRAINING_INPUTS = ("config.yml", "domain.yml", "data/nlu", "data/stories",
 
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false", "PYTHONWARNINGS": "ignore",
              "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_ENABLE_ONEDNN_OPTS": "0",
-             "OPENBLAS_NUM_THREADS": "1"}
+             "OPENBLAS_NUM_THREADS": "1",
+             # the action server binds to loopback only (rasa-sdk reads SANIC_HOST)
+             "SANIC_HOST": "127.0.0.1"}
 
 
 def _files(inputs: Iterable[str]) -> List[Path]:

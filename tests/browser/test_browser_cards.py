@@ -208,5 +208,6 @@ def test_toggle_sends_the_switch_and_an_unreachable_bot_keeps_the_message(fake, 
     before = fake_page.replies()
     box.send_keys("are you there?\n")
     fake_page.wait_for(lambda: fake_page.replies() > before, "the failed request")
-    assert "could not be reached" in fake_page.find("#status").text
+    # the toggle switched the page to Welsh, so the error is shown in Welsh
+    assert "doedd dim modd cysylltu" in fake_page.find("#status").text
     assert box.get_attribute("value") == "are you there?"     # nothing typed is lost

@@ -212,3 +212,26 @@ def test_slots_cleared_at_the_start_of_a_booking_are_not_validated(service):
     for slot in ("booking_session", "booking_confirmed", "booking_topic", "booking_contact", "booking_setting"):
         assert getattr(form, f"validate_{slot}")(None, dispatcher, tracker(intent="book_consultation"), {}) == {slot: None}
     assert dispatcher.messages == []
+
+
+def test_answers_already_given_are_kept_quietly_when_the_form_resumes(service):
+    form = acts.ValidateBookingForm()
+    slots = {"booking_setting": "Ysgol Gynradd Pen-y-Bryn", "booking_name": "Sam Jones",
+             "booking_contact": "[email]", "requested_slot": None}
+    dispatcher = CollectingDispatcher()
+    tr = tracker(intent="affirm", slots=slots, sender="conv-r")
+    assert form.validate_booking_setting("Ysgol Gynradd Pen-y-Bryn", dispatcher, tr, {}) == \
+        {"booking_setting": "Ysgol Gynradd Pen-y-Bryn"}
+    assert form.validate_booking_name("Sam Jones", dispatcher, tr, {}) == {"booking_name": "Sam Jones"}
+    # the redacted contact stands only while the server-side draft exists
+    assert form.validate_booking_contact("[email]", dispatcher, tr, {}) == {"booking_contact": None}
+    service.save_contact("conv-r", "sam@example.org")
+    assert form.validate_booking_contact("[email]", dispatcher, tr, {}) == {"booking_contact": "[email]"}
+    assert dispatcher.messages == []
+
+
+def test_the_question_just_asked_is_still_validated(service):
+    dispatcher = CollectingDispatcher()
+    tr = tracker(slots={"booking_name": "12345", "requested_slot": "booking_name"})
+    assert acts.ValidateBookingForm().validate_booking_name("12345", dispatcher, tr, {}) == {"booking_name": None}
+    assert "your name" in dispatcher.messages[0]["text"]
