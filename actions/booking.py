@@ -38,6 +38,9 @@ def _sender(tracker: Tracker) -> str:
     return tracker.sender_id
 
 
+_FREE_TEXT_SLOTS = {"booking_setting", "booking_name", "booking_role", "booking_contact", "booking_topic"}
+
+
 def _has_draft(tracker: Tracker) -> bool:
     try:
         return conv.get_service().draft_contact(_sender(tracker)) is not None
@@ -55,6 +58,10 @@ def _skip_cleared(validate):
 
     def wrapper(self, value, dispatcher, tracker, domain):
         if value is None:
+            return {slot: None}
+        if slot in _FREE_TEXT_SLOTS and str(value).startswith("/"):
+            # a button press (e.g. "carry on" after the emergency reply) is not
+            # an answer to a free-text question: the form asks it again
             return {slot: None}
         if value == tracker.get_slot(slot) and tracker.get_slot("requested_slot") != slot:
             # Rasa re-validates answers already given when a form is

@@ -235,3 +235,10 @@ def test_the_question_just_asked_is_still_validated(service):
     tr = tracker(slots={"booking_name": "12345", "requested_slot": "booking_name"})
     assert acts.ValidateBookingForm().validate_booking_name("12345", dispatcher, tr, {}) == {"booking_name": None}
     assert "your name" in dispatcher.messages[0]["text"]
+
+
+def test_a_button_press_is_not_taken_as_a_free_text_answer(service):
+    dispatcher = CollectingDispatcher()
+    tr = tracker(intent="affirm", slots={"requested_slot": "booking_topic"})
+    assert acts.ValidateBookingForm().validate_booking_topic("/affirm", dispatcher, tr, {}) == {"booking_topic": None}
+    assert dispatcher.messages == []
