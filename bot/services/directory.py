@@ -276,8 +276,8 @@ class ServiceDirectory:
         fitting = [s for s in self.services
                    if urgency in s.urgency and self._fits_audience(s, audience) and self._fits_channel(s, channel)]
         statuses = {s.id: self.status(s.id, at) for s in fitting}
-        open_ = [s for s in fitting if statuses[s.id].open_now]
-        closed = [s for s in fitting if not statuses[s.id].open_now]
+        open_ = self._language_first([s for s in fitting if statuses[s.id].open_now], lang)
+        closed = self._language_first([s for s in fitting if not statuses[s.id].open_now], lang)
         chosen = (open_ + closed)[:max(limit, 1)]
 
         blocks = [self._t(f"signpost_header_{urgency}", lang)]
@@ -306,6 +306,14 @@ class ServiceDirectory:
             "services": [self.service_payload(s, at, lang) for s in chosen + extra],
         }
         return Reply(text="\n\n".join(blocks), payload=payload, open_now=bool(open_))
+
+    @staticmethod
+    def _language_first(services: List[Service], lang: str) -> List[Service]:
+        """Services offered in the practitioner's language come first (stable),
+        e.g. the Samaritans Welsh-language line and Meic for a Welsh speaker."""
+        if lang == "en":
+            return services
+        return sorted(services, key=lambda s: lang not in s.languages)
 
     def childrens_services_now(self, at: Optional[datetime] = None) -> Service:
         """The day team when it is open, otherwise the out-of-hours duty team."""
