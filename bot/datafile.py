@@ -6,6 +6,7 @@ operator can find and fix it without reading Python.
 """
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
@@ -137,3 +138,17 @@ def pick(text: Optional[dict], language: str = DEFAULT_LANGUAGE) -> str:
     if not text:
         return ""
     return text.get(language) or text.get(DEFAULT_LANGUAGE) or next(iter(text.values()))
+
+
+def as_date(value: Any) -> Optional[date]:
+    """A YAML date, datetime or "YYYY-MM-DD" text as a date; None otherwise."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None

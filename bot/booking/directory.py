@@ -21,7 +21,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 from sqlalchemy import case, select, text, update
 
 from bot import clock
-from bot.datafile import LANGUAGES, DataError, Located, line_of, load_yaml
+from bot.datafile import LANGUAGES, DataError, Located, as_date, line_of, load_yaml
 
 from .db import REPO_ROOT, WRITE
 from .models import (KINDS, MODES, SETTING_TYPES, Booking, ConsultationSession, Professional,
@@ -170,16 +170,10 @@ def _str_list(loc: Located, field_name: str, required: bool = True) -> Tuple[str
 
 
 def _date(loc: Located, field_name: str, value) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise loc.error("must be a date written YYYY-MM-DD", field_name)
+    parsed = as_date(value)
+    if parsed is None:
+        raise loc.error("must be a date written YYYY-MM-DD", field_name)
+    return parsed
 
 
 def load_directory(path: Path | str = DEFAULT_PATH) -> Directory:

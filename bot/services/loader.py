@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from bot.datafile import DataError, LANGUAGES, Located, line_of
+from bot.datafile import DataError, LANGUAGES, Located, as_date, line_of
 from bot.services.holidays import BankHolidays, ExtraHoliday, MovedHoliday
 from bot.services.hours import (BANK_AS_USUAL, BANK_CLOSED, DAY_KEYS, MINUTES_PER_DAY, AlwaysOpen,
                                 TimeRange, WeeklyHours, WhenClosed, parse_range)
@@ -118,17 +118,6 @@ def _err(path, node, key, entry, field_name, message) -> DataError:
     return DataError(path, message, line=line_of(node, key), entry=entry, field=field_name)
 
 
-def _as_date(value: Any) -> Optional[date]:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def _as_str(value: Any) -> Optional[str]:
@@ -335,7 +324,7 @@ def _parse_service(path, node, index, services_node) -> Service:
             sources = tuple(i.strip() for i in items)
         when = None
         if vnode.get("date") is not None:
-            when = _as_date(vnode["date"])
+            when = as_date(vnode["date"])
             if when is None:
                 raise _err(path, vnode, "date", sid, "verified.date", "must be a date like 2026-11-23")
         note = vnode.get("note") or ""
@@ -448,7 +437,7 @@ def _parse_holidays(path, data) -> BankHolidays:
                        f"the {code!r} text must use {{name}}")
 
     def day(item, key, entry, field_name) -> date:
-        value = _as_date(item.get(key)) if isinstance(item, dict) else None
+        value = as_date(item.get(key)) if isinstance(item, dict) else None
         if value is None:
             raise _err(path, item if isinstance(item, dict) else node, key if isinstance(item, dict) and key in item else None,
                        entry, field_name, "must be a date like 2020-05-08")
