@@ -1,0 +1,138 @@
+"""The linear intent model and its Rasa adapter, trained on a small corpus."""
+import numpy as np
+import pytest
+
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.intent_model import LinearIntentModel, blend
+from bot.nlu.linear_classifier import LinearIntentClassifier, lemma_text
+from bot.nlu.minilm_featurizer import MiniLMFeaturizer
+from bot.nlu.tokenizer import NestSpacyTokenizer
+
+CORPUS = {
+    "topic_co_regulation": [
+        "how do I calm a child who is having a meltdown",
+        "helping a pupil settle when they are overwhelmed",
+        "staying calm myself so the child can calm down",
+        "sut mae helpu plentyn i dawelu",
+        "beth yw cyd-reoleiddio",
+        "mae'r plentyn wedi cynhyrfu, sut mae ei dawelu",
+    ],
+    "topic_transitions": [
+        "moving up to secondary school next september",
+        "the move from year 6 to year 7 is worrying him",
+        "changing schools in the middle of the year",
+        "symud o'r ysgol gynradd i'r ysgol uwchradd",
+        "pontio i flwyddyn 7",
+        "newid ysgol ganol y flwyddyn",
+    ],
+    "book_consultation": [
+        "I'd like to book a consultation",
+        "can I get a slot with the link professional",
+        "book me in for a drop-in session",
+        "hoffwn i drefnu ymgynghoriad",
+        "ga i slot efo'r gweithiwr cyswllt",
+        "archebu sesiwn galw heibio",
+    ],
+}
+
+
+def messages_for(texts, intents=None):
+    tokenizer = NestSpacyTokenizer(NestSpacyTokenizer.get_default_config())
+    featurizer = MiniLMFeaturizer(MiniLMFeaturizer.get_default_config(), "minilm")
+    msgs = [Message(data={TEXT: t, **({INTENT: i} if intents else {})})
+            for t, i in zip(texts, intents or [None] * len(texts))]
+    tokenizer.process(msgs)
+    featurizer.process(msgs)
+    return msgs
+
+
+def corpus():
+    texts, intents = [], []
+    for intent, examples in CORPUS.items():
+        texts += examples
+        intents += [intent] * len(examples)
+    return texts, intents
+
+
+def test_model_ranks_every_intent_with_probabilities_summing_to_one():
+    texts, intents = corpus()
+    model = LinearIntentModel().fit(texts, None, intents)
+    ranking = model.rank("a child melting down in class, how do I calm him", None)
+    assert ranking[0][0] == "topic_co_regulation"
+    assert sorted(n for n, _ in ranking) == sorted(CORPUS)
+    assert sum(c for _, c in ranking) == pytest.approx(1.0)
+    assert [c for _, c in ranking] == sorted((c for _, c in ranking), reverse=True)
+
+
+def test_character_ngrams_carry_welsh_mutations_the_words_never_saw():
+    texts, intents = corpus()
+    model = LinearIntentModel().fit(texts, None, intents)
+    # "ymgynghoriad" (consultation) mutated after "fy": "fy ymgynghoriad"; "trefnu" unseen as "drefnu"
+    assert model.rank("dw i eisiau drefnu ymgynghoriad", None)[0][0] == "book_consultation"
+    assert model.rank("pontio o flwyddyn 6", None)[0][0] == "topic_transitions"
+
+
+def test_model_refuses_bad_training_input():
+    with pytest.raises(ValueError):
+        LinearIntentModel().fit(["a", "b"], None, ["x"])
+    with pytest.raises(ValueError):
+        LinearIntentModel().fit(["a", "b"], None, ["x", "x"])
+    with pytest.raises(RuntimeError):
+        LinearIntentModel().rank("hello", None)
+
+
+def test_blend_weights_two_rankings_and_counts_missing_intents_as_zero():
+    mixed = blend([("a", 0.8), ("b", 0.2)], [("b", 0.6), ("c", 0.4)], weight_first=0.5)
+    assert mixed == [("a", pytest.approx(0.4)), ("b", pytest.approx(0.4)), ("c", pytest.approx(0.2))]
+    with pytest.raises(ValueError):
+        blend([], [], weight_first=1.5)
+
+
+@pytest.fixture()
+def storage(tmp_path):
+    return LocalModelStorage(tmp_path)
+
+
+def context():
+    return ExecutionContext(GraphSchema({}), "test-model")
+
+
+def test_component_trains_persists_loads_and_classifies_english_and_welsh(storage):
+    texts, intents = corpus()
+    config = LinearIntentClassifier.get_default_config()
+    resource = Resource("linear")
+    component = LinearIntentClassifier.create(config, storage, resource, context())
+    component.train(TrainingData(messages_for(texts, intents)))
+    assert component.embedding_dim == 384  # the MiniLM sentence embedding was used
+
+    loaded = LinearIntentClassifier.load(config, storage, resource, context())
+    probes = messages_for(["my pupil is overwhelmed and shouting, how can I help her calm down?",
+                           "hoffwn i archebu slot",
+                           "/greet"])
+    loaded.process(probes)
+    assert probes[0].get(INTENT)["name"] == "topic_co_regulation"
+    assert probes[1].get(INTENT)["name"] == "book_consultation"
+    ranking = probes[0].get(INTENT_RANKING_KEY)
+    assert len(ranking) == 3 and ranking[0]["confidence"] == probes[0].get(INTENT)["confidence"]
+    # "/intent" shortcuts are Rasa's own (buttons): left alone here.
+    assert probes[2].get(INTENT) is None
+
+
+def test_an_untrained_component_leaves_messages_unclassified(storage):
+    config = LinearIntentClassifier.get_default_config()
+    component = LinearIntentClassifier.load(config, storage, Resource("never-trained"), context())
+    [message] = messages_for(["hello"])
+    component.process([message])
+    assert message.get(INTENT) is None
+
+
+def test_lemma_text_is_what_the_tokenizer_normalised():
+    [message] = messages_for(["Thx, the kids were SOOOO upset"])
+    # spelling table (thx -> thanks, kids -> children), lemmas, repeats collapsed
+    assert lemma_text(message) == "thanks the children be soo upset"
