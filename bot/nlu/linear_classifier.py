@@ -30,6 +30,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.language import detect
 from bot.nlu.intent_model import LinearIntentModel
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,11 @@ def lemma_text(message: Message) -> str:
     """The message as the model reads it: its tokens' normalised lemmas."""
     tokens = message.get(TOKENS_NAMES[TEXT]) or []
     return " ".join((t.lemma or t.text or "").lower() for t in tokens)
+
+
+def is_welsh(message: Message) -> bool:
+    """Is the message written in Welsh (bot.language's offline detector)?"""
+    return detect(message.get(TEXT) or "")[0] == "cy"
 
 
 def sentence_embedding(message: Message, dim: Optional[int] = None) -> Optional[np.ndarray]:
@@ -60,7 +66,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"C": 10.0, "embedding_weight": 1.0, "max_word_ngram": 2,
+        return {"C": 10.0, "embedding_weight": 1.0, "welsh_embedding_weight": 0.4,
+                "max_word_ngram": 2,
                 "min_char_ngram": 2, "max_char_ngram": 5, "ranking_length": 10,
                 "random_seed": 2026}
 
@@ -95,10 +102,12 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                             for e in embeddings]) if self.embedding_dim else None)
         self.model = LinearIntentModel(
             C=float(self.config["C"]), embedding_weight=float(self.config["embedding_weight"]),
+            welsh_embedding_weight=float(self.config["welsh_embedding_weight"]),
             max_word_ngram=int(self.config["max_word_ngram"]),
             char_ngrams=(int(self.config["min_char_ngram"]), int(self.config["max_char_ngram"])),
             random_state=int(self.config["random_seed"]),
-        ).fit([lemma_text(m) for m in examples], matrix, [m.get(INTENT) for m in examples])
+        ).fit([lemma_text(m) for m in examples], matrix, [m.get(INTENT) for m in examples],
+              welsh=[is_welsh(m) for m in examples])
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump({"model": self.model, "embedding_dim": self.embedding_dim},
                         directory / MODEL_FILE)
@@ -124,7 +133,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             if not isinstance(text, str) or not text or text.startswith("/"):
                 continue  # empty: the guard handles it; "/intent": Rasa's own shortcut
             embedding = sentence_embedding(message, self.embedding_dim) if self.embedding_dim else None
-            ranking = self.model.rank(lemma_text(message), embedding)
+            ranking = self.model.rank(lemma_text(message), embedding, welsh=is_welsh(message))
             top_name, top_conf = ranking[0]
             message.set(INTENT, {"name": top_name, "confidence": top_conf}, add_to_output=True)
             message.set(INTENT_RANKING_KEY,

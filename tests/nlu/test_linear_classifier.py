@@ -136,3 +136,25 @@ def test_lemma_text_is_what_the_tokenizer_normalised():
     [message] = messages_for(["Thx, the kids were SOOOO upset"])
     # spelling table (thx -> thanks, kids -> children), lemmas, repeats collapsed
     assert lemma_text(message) == "thanks the children be soo upset"
+
+
+def test_welsh_messages_lean_less_on_the_english_sentence_embedding():
+    texts, intents = corpus()
+    emb = np.eye(len(texts), 8)  # a stand-in embedding: one direction per training example
+    plain = LinearIntentModel(welsh_embedding_weight=1.0)
+    damped = LinearIntentModel(welsh_embedding_weight=0.0)
+    welsh = [False] * len(texts)
+    plain.fit(texts, emb, intents, welsh=welsh)
+    damped.fit(texts, emb, intents, welsh=welsh)
+    probe = emb[:1]  # the embedding of a co-regulation example, words of a booking one
+    words = "archebu sesiwn galw heibio"
+    assert damped.probabilities([words], probe, [True])[0].tolist() == \
+        damped.probabilities([words], np.zeros_like(probe), [True])[0].tolist()
+    assert plain.probabilities([words], probe, [True])[0].tolist() != \
+        plain.probabilities([words], np.zeros_like(probe), [True])[0].tolist()
+
+
+def test_component_marks_welsh_training_examples(storage):
+    from bot.nlu.linear_classifier import is_welsh
+    [cy, en] = messages_for(["sut mae helpu plentyn i dawelu", "how do I help a child calm down"])
+    assert is_welsh(cy) and not is_welsh(en)

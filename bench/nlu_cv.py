@@ -1,0 +1,114 @@
+"""Cross-validate the linear intent classifier on the training data.
+
+    python bench/nlu_cv.py [--folds 5] [--C 20] [--welsh-embedding-weight 0.4]
+
+Only data/nlu/ is read (never the held-out sets in tests/). Each fold trains
+bot.nlu.intent_model.LinearIntentModel exactly as the Rasa component does
+(normalised lemmas from our tokenizer, MiniLM sentence embeddings, Welsh
+detected by bot.language) and scores the rest. Prints accuracy (all, English,
+Welsh, topic questions) and, at the FallbackClassifier settings in config.yml,
+how many topic questions would be answered right, answered wrong, or clarified.
+Defaults for C and the Welsh weight come from config.yml. Takes 1-2 minutes.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def pipeline_settings():
+    from ruamel.yaml import YAML
+    config = YAML(typ="safe").load((REPO / "config.yml").read_text(encoding="utf-8"))
+    linear, fallback = {}, {}
+    for step in config["pipeline"]:
+        if step["name"].endswith("LinearIntentClassifier"):
+            linear = step
+        elif step["name"] == "FallbackClassifier":
+            fallback = step
+    return linear, fallback
+
+
+def load_training_examples():
+    from rasa.shared.nlu.training_data.loading import load_data
+    rows = []
+    for path in sorted((REPO / "data" / "nlu").glob("*.yml")):
+        for message in load_data(str(path)).intent_examples:
+            rows.append((message.get("text"), message.get("intent")))
+    return rows
+
+
+def main(argv=None) -> int:
+    linear, fallback = pipeline_settings()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--C", type=float, default=float(linear.get("C", 10)))
+    parser.add_argument("--welsh-embedding-weight", type=float,
+                        default=float(linear.get("welsh_embedding_weight", 0.4)))
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    import numpy as np
+    from sklearn.model_selection import StratifiedKFold
+
+    from bot.language import detect
+    from bot.nlu import minilm
+    from bot.nlu.intent_model import LinearIntentModel
+    from bot.nlu.normalise import tokenize
+
+    started = time.perf_counter()
+    rows = load_training_examples()
+    texts = [t for t, _ in rows]
+    labels = np.array([i for _, i in rows])
+    lemmas = [" ".join(t.lemma for t in tokenize(x)) or "<empty>" for x in texts]
+    welsh = np.array([detect(x)[0] == "cy" for x in texts])
+    embeddings = minilm.encode(texts)
+    threshold = float(fallback.get("threshold", 0.4))
+    ambiguity = float(fallback.get("ambiguity_threshold", 0.1))
+
+    predicted = np.empty(len(texts), dtype=object)
+    top = np.zeros(len(texts))
+    margin = np.zeros(len(texts))
+    folds = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed)
+    for train, test in folds.split(texts, labels):
+        model = LinearIntentModel(C=args.C, welsh_embedding_weight=args.welsh_embedding_weight)
+        model.fit([lemmas[i] for i in train], embeddings[train], labels[train], welsh=welsh[train])
+        probs = model.probabilities([lemmas[i] for i in test], embeddings[test], welsh[test])
+        order = np.argsort(-probs, axis=1)
+        rows_ = np.arange(len(test))
+        predicted[test] = np.array(model.intents)[order[:, 0]]
+        top[test] = probs[rows_, order[:, 0]]
+        margin[test] = top[test] - probs[rows_, order[:, 1]]
+
+    right = predicted == labels
+    topic = np.array([label.startswith("topic_") for label in labels])
+    answered = (top >= threshold) & (margin >= ambiguity)
+    print(f"{len(texts)} training examples, {len(set(labels))} intents, "
+          f"{welsh.sum()} detected as Welsh; {args.folds}-fold CV, C={args.C}, "
+          f"Welsh embedding weight {args.welsh_embedding_weight}")
+    print(f"intent accuracy: all {right.mean():.3f}  English {right[~welsh].mean():.3f}  "
+          f"Welsh {right[welsh].mean():.3f}")
+    for name, mask in (("all", topic), ("English", topic & ~welsh), ("Welsh", topic & welsh)):
+        n = mask.sum()
+        print(f"topic questions ({name}, {n}): accuracy {right[mask].mean():.3f}; at fallback "
+              f"{threshold}/{ambiguity}: answered right {(right & answered)[mask].mean():.3f}, "
+              f"answered wrong {(~right & answered)[mask].mean():.3f}, "
+              f"clarified {(~answered)[mask].mean():.3f}")
+    confusions = collections.Counter(
+        (want, got) for want, got, ok in zip(labels, predicted, right) if not ok)
+    print("most frequent confusions (true -> predicted):")
+    for (want, got), count in confusions.most_common(8):
+        print(f"  {count:3d}  {want} -> {got}")
+    print(f"took {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
