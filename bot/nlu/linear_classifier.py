@@ -125,13 +125,15 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource, saved["model"], saved["embedding_dim"])
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self.model is None or not self.model.trained:
-            return messages
+        # Every message gets an intent, as DIET did: the FallbackClassifier needs
+        # one (an empty message is the guard's to overrule; for "/intent" button
+        # payloads Rasa's RegexMessageHandler has the last word).
         length = int(self.config["ranking_length"])
         for message in messages:
-            text = message.get(TEXT)
-            if not isinstance(text, str) or not text or text.startswith("/"):
-                continue  # empty: the guard handles it; "/intent": Rasa's own shortcut
+            if self.model is None or not self.model.trained:
+                message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+                continue
             embedding = sentence_embedding(message, self.embedding_dim) if self.embedding_dim else None
             ranking = self.model.rank(lemma_text(message), embedding, welsh=is_welsh(message))
             top_name, top_conf = ranking[0]

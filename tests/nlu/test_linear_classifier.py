@@ -120,16 +120,32 @@ def test_component_trains_persists_loads_and_classifies_english_and_welsh(storag
     assert probes[1].get(INTENT)["name"] == "book_consultation"
     ranking = probes[0].get(INTENT_RANKING_KEY)
     assert len(ranking) == 3 and ranking[0]["confidence"] == probes[0].get(INTENT)["confidence"]
-    # "/intent" shortcuts are Rasa's own (buttons): left alone here.
-    assert probes[2].get(INTENT) is None
+    # Button payloads get an intent too (the FallbackClassifier needs one; Rasa's
+    # RegexMessageHandler then applies the payload's own intent).
+    assert probes[2].get(INTENT)["name"] in CORPUS
 
 
-def test_an_untrained_component_leaves_messages_unclassified(storage):
+def test_an_untrained_component_gives_no_intent_and_an_empty_ranking(storage):
     config = LinearIntentClassifier.get_default_config()
     component = LinearIntentClassifier.load(config, storage, Resource("never-trained"), context())
     [message] = messages_for(["hello"])
     component.process([message])
-    assert message.get(INTENT) is None
+    assert message.get(INTENT) == {"name": None, "confidence": 0.0}
+    assert message.get(INTENT_RANKING_KEY) == []
+
+
+def test_every_message_reaches_the_fallback_classifier_with_an_intent(storage):
+    """A button payload or an empty message must not crash the next component."""
+    from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+    texts, intents = corpus()
+    config = LinearIntentClassifier.get_default_config()
+    component = LinearIntentClassifier.create(config, storage, Resource("linear"), context())
+    component.train(TrainingData(messages_for(texts, intents)))
+    probes = messages_for(["/topic_transitions", "", "   ", "pontio"])
+    component.process(probes)
+    fallback = FallbackClassifier(FallbackClassifier.get_default_config())
+    fallback.process(probes)
+    assert all(m.get(INTENT)["name"] for m in probes)
 
 
 def test_lemma_text_is_what_the_tokenizer_normalised():
