@@ -122,6 +122,16 @@ def test_safety_odd_history_items_are_ignored(detector):
 
 # -- suppressors never cancel a disclosure --------------------------------------------------
 @pytest.mark.parametrize("text, category", [
+    ("he pushed her away so hard she fell down the stairs", "physical_abuse"),
+    ("her stepdad pushed her into the wall", "physical_abuse"),
+    ("she pushes me away, and she told me her dad hits her", "physical_abuse"),
+    ("nobody takes them to school or feeds them", "neglect"),
+])
+def test_safety_push_away_and_take_on_idioms_leave_real_harm_alone(detector, text, category):
+    result = detector.assess(text)
+    assert result.at_risk and category in result.categories, result
+
+@pytest.mark.parametrize("text, category", [
     ("After the self-harm training a pupil told me she cuts herself", "self_harm"),
     ("This marking is killing me and a pupil said she wants to kill herself", "suicide"),
     ("In the novel the character kills himself, and a boy in my class told me he wants to "
@@ -136,19 +146,18 @@ def test_safety_suppressor_cannot_cancel_a_disclosure(detector, text, category):
     result = detector.assess(text)
     assert result.at_risk, result
     assert category in result.categories
-
-
 def test_safety_suppressor_reports_what_it_cancelled(detector):
     result = detector.assess("After the self-harm training a pupil told me she cuts herself")
     assert "topic.training_phrase" in result.suppressed_by  # the training phrase was cancelled
     assert result.rules == ("self_harm.cutting",)           # the disclosure was not
-
-
 @pytest.mark.parametrize("text, suppressor", [
     ("Can you recommend some self-harm awareness training?", "topic.training_phrase"),
     ("In the novel the character kills himself.", "fiction.context"),
     ("She self-harmed years ago, now fully resolved, no current concerns.", "resolved.past"),
     ("The kids were killing themselves laughing at the magician.", "idiom.killing_me"),
+    ("She always pushes me away when we get close, why?", "idiom.push_away"),
+    ("They push me away at break time, what am I doing wrong?", "idiom.push_away"),
+    ("Bounced between teams and nobody takes her on", "idiom.take_on"),
 ])
 def test_safety_suppressors_cancel_idioms_training_fiction_resolved(detector, text, suppressor):
     result = detector.assess(text)
