@@ -241,3 +241,20 @@ def test_safety_grouped_matching_finds_what_every_pattern_would(detector):
     for text in texts:
         norm = detector.normalise(text)
         assert detector._scan(norm) == ungrouped._scan(norm), text
+
+
+@pytest.mark.parametrize("text", [
+    "i dont feel qualified to keep going with this child, should i refer",
+    "we kept going with the nurture group all year",
+])
+def test_safety_carrying_on_with_a_child_is_not_going_missing(detector, text):
+    assert not detector.assess(text).at_risk
+
+
+@pytest.mark.parametrize("text", [
+    "she keeps going missing at weekends",
+    "he keeps going off with older lads",
+    "she keeps disappearing with older boys after school",
+])
+def test_safety_going_missing_or_off_with_older_people_still_fires(detector, text):
+    assert detector.assess(text).at_risk
