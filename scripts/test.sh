@@ -25,10 +25,14 @@ rasa test core --stories tests/stories --model models/nest-bot.tar.gz --endpoint
 test "${PIPESTATUS[0]}" -eq 0
 
 step "5/6 held-out topic accuracy (tests/nlu_holdout*.yml, never trained on)"
-# Regression guards just under the measured figures (English 0.923, Welsh 0.837
-# on 2026-11-30); the Welsh target of 0.85 is NOT met yet (README).
+# Regression guards just under the measured figures of 2026-11-30 (English 0.920,
+# Welsh 0.836; the fresh sets, written later without sight of the training data:
+# English 0.845, Welsh 0.848). The targets (0.92 English, 0.85 Welsh) are not met on
+# every set (README).
 python bench/holdout.py --quiet --min-accuracy "${NEST_MIN_HOLDOUT_ACCURACY:-0.90}"
 python bench/holdout.py --quiet --file tests/nlu_holdout_cy.yml --min-accuracy "${NEST_MIN_HOLDOUT_ACCURACY_CY:-0.80}"
+python bench/holdout.py --quiet --file tests/nlu_holdout_fresh.yml --min-accuracy "${NEST_MIN_HOLDOUT_ACCURACY_FRESH:-0.82}"
+python bench/holdout.py --quiet --file tests/nlu_holdout_fresh_cy.yml --min-accuracy "${NEST_MIN_HOLDOUT_ACCURACY_FRESH_CY:-0.82}"
 
 step "6/6 integration tests: both servers from the trained model, over the REST webhook"
 pytest -q -m slow -p no:cacheprovider
