@@ -33,6 +33,8 @@ def load_examples(path: Path):
 
 async def parse_all(model: Path, texts):
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+    configure_structlog(logging.WARNING)  # no debug line per parsed message (messages stay out of logs)
     agent = Agent.load(str(model))
     out = []
     for text in texts:
