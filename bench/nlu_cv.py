@@ -2,10 +2,11 @@
 
     python bench/nlu_cv.py [--folds 5] [--C 20] [--welsh-embedding-weight 0.4]
 
-Only data/nlu/ is read (never the held-out sets in tests/). Each fold trains
-bot.nlu.intent_model.LinearIntentModel exactly as the Rasa component does
-(normalised lemmas from our tokenizer, MiniLM sentence embeddings, Welsh
-detected by bot.language) and scores the rest. Prints accuracy (all, English,
+Only data/nlu/ is read (never the held-out sets in tests/). Messages go through the
+pipeline's own tokenizer and MiniLM featurizer, and each fold trains
+bot.nlu.intent_model.LinearIntentModel on the features the Rasa component
+reads (bot.nlu.linear_classifier's lemma_text, sentence_embedding, is_welsh),
+then scores the rest. Prints accuracy (all, English,
 Welsh, topic questions) and, at the FallbackClassifier settings in config.yml,
 how many topic questions would be answered right, answered wrong, or clarified.
 Defaults for C and the Welsh weight come from config.yml. Takes 1-2 minutes.
@@ -58,18 +59,25 @@ def main(argv=None) -> int:
     import numpy as np
     from sklearn.model_selection import StratifiedKFold
 
-    from bot.language import detect
-    from bot.nlu import minilm
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
     from bot.nlu.intent_model import LinearIntentModel
-    from bot.nlu.normalise import tokenize
+    from bot.nlu.linear_classifier import is_welsh, lemma_text, sentence_embedding
+    from bot.nlu.minilm_featurizer import MiniLMFeaturizer
+    from bot.nlu.tokenizer import NestSpacyTokenizer
 
     started = time.perf_counter()
     rows = load_training_examples()
     texts = [t for t, _ in rows]
     labels = np.array([i for _, i in rows])
-    lemmas = [" ".join(t.lemma for t in tokenize(x)) or "<empty>" for x in texts]
-    welsh = np.array([detect(x)[0] == "cy" for x in texts])
-    embeddings = minilm.encode(texts)
+    # The pipeline's own tokenizer, featurizer and feature readers, as in training.
+    messages = [Message(data={TEXT: text}) for text in texts]
+    NestSpacyTokenizer(NestSpacyTokenizer.get_default_config()).process(messages)
+    MiniLMFeaturizer(MiniLMFeaturizer.get_default_config()).process(messages)
+    lemmas = [lemma_text(m) for m in messages]
+    welsh = np.array([is_welsh(m) for m in messages])
+    embeddings = np.stack([sentence_embedding(m) for m in messages])
     threshold = float(fallback.get("threshold", 0.4))
     ambiguity = float(fallback.get("ambiguity_threshold", 0.1))
 
