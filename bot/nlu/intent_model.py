@@ -99,16 +99,3 @@ class LinearIntentModel:
         probs = self.probabilities([lemma], emb, [welsh])[0]
         order = np.argsort(-probs, kind="stable")
         return [(self.intents[i], float(probs[i])) for i in order]
-
-
-def blend(first: Sequence[Tuple[str, float]], second: Sequence[Tuple[str, float]],
-          weight_first: float) -> List[Tuple[str, float]]:
-    """Weighted mean of two rankings (an intent missing from one counts 0 there)."""
-    if not 0.0 <= weight_first <= 1.0:
-        raise ValueError("weight_first must be between 0 and 1")
-    scores = {}
-    for name, conf in first:
-        scores[name] = scores.get(name, 0.0) + weight_first * float(conf)
-    for name, conf in second:
-        scores[name] = scores.get(name, 0.0) + (1.0 - weight_first) * float(conf)
-    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))

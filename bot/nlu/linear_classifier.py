@@ -9,7 +9,7 @@ entities (``intent_classification: false``).
 Place it after the featurizers and before the FallbackClassifier::
 
     - name: bot.nlu.linear_classifier.LinearIntentClassifier
-      C: 10
+      C: 20
 """
 from __future__ import annotations
 

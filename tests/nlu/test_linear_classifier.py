@@ -9,7 +9,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.intent_model import LinearIntentModel, blend
+from bot.nlu.intent_model import LinearIntentModel
 from bot.nlu.linear_classifier import LinearIntentClassifier, lemma_text
 from bot.nlu.minilm_featurizer import MiniLMFeaturizer
 from bot.nlu.tokenizer import NestSpacyTokenizer
@@ -85,13 +85,6 @@ def test_model_refuses_bad_training_input():
         LinearIntentModel().fit(["a", "b"], None, ["x", "x"])
     with pytest.raises(RuntimeError):
         LinearIntentModel().rank("hello", None)
-
-
-def test_blend_weights_two_rankings_and_counts_missing_intents_as_zero():
-    mixed = blend([("a", 0.8), ("b", 0.2)], [("b", 0.6), ("c", 0.4)], weight_first=0.5)
-    assert mixed == [("a", pytest.approx(0.4)), ("b", pytest.approx(0.4)), ("c", pytest.approx(0.2))]
-    with pytest.raises(ValueError):
-        blend([], [], weight_first=1.5)
 
 
 @pytest.fixture()
