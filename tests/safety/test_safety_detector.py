@@ -258,3 +258,27 @@ def test_safety_carrying_on_with_a_child_is_not_going_missing(detector, text):
 ])
 def test_safety_going_missing_or_off_with_older_people_still_fires(detector, text):
     assert detector.assess(text).at_risk
+
+
+# -- the training data: what practitioners ask about practice must not trip the alarm -------
+# A practice answer replaced by the emergency reply is alarm fatigue, and the question is lost
+# (hazard log SAF-20, SAF-21). Listed here only what a safeguarding lead would want flagged.
+FLAGGED_ON_PURPOSE = {
+    # flinching when an adult approaches from behind is a recognised sign of physical abuse
+    "he flinches and goes completely still when i walk up behind him",
+}
+
+
+def test_safety_training_examples_do_not_fire(detector):
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    nlu_dir = Path(__file__).resolve().parents[2] / "data" / "nlu"
+    fired = []
+    for path in sorted(nlu_dir.glob("*.yml")):
+        if path.name == "safety.yml":          # disclosures: they are meant to fire
+            continue
+        for example in load_data(str(path)).intent_examples:
+            text = example.get("text")
+            if text.lower() not in FLAGGED_ON_PURPOSE and detector.assess(text).at_risk:
+                fired.append((path.name, example.get("intent"), text))
+    assert fired == []
