@@ -31,7 +31,7 @@ def training_texts():
 def test_there_are_english_and_welsh_held_out_sets():
     names = {p.name for p in HOLDOUTS}
     assert {"nlu_holdout.yml", "nlu_holdout_cy.yml", "nlu_holdout_fresh.yml",
-            "nlu_holdout_fresh_cy.yml"} <= names
+            "nlu_holdout_fresh_cy.yml", "nlu_holdout_fresh2.yml"} <= names
 
 
 @pytest.mark.parametrize("path", HOLDOUTS, ids=lambda p: p.name)
