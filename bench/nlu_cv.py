@@ -7,8 +7,11 @@ pipeline's own tokenizer and MiniLM featurizer, and each fold trains
 bot.nlu.intent_model.LinearIntentModel on the features the Rasa component
 reads (bot.nlu.linear_classifier's lemma_text, sentence_embedding, is_welsh),
 then scores the rest. Prints accuracy (all, English,
-Welsh, topic questions) and, at the FallbackClassifier settings in config.yml,
-how many topic questions would be answered right, answered wrong, or clarified.
+Welsh, topic questions) and, at the fallback settings in config.yml (the Welsh
+threshold for Welsh messages), how many topic questions would be answered right,
+answered wrong, or clarified. --sweep prints that for a grid of thresholds, per
+language: the Welsh threshold in config.yml is the one at which Welsh is answered
+wrongly no more often than English at the English threshold.
 Defaults for C and the Welsh weight come from config.yml. Takes 1-2 minutes.
 """
 from __future__ import annotations
@@ -32,7 +35,7 @@ def pipeline_settings():
     for step in config["pipeline"]:
         if step["name"].endswith("LinearIntentClassifier"):
             linear = step
-        elif step["name"] == "FallbackClassifier":
+        elif step["name"].endswith("FallbackClassifier"):
             fallback = step
     return linear, fallback
 
@@ -54,6 +57,8 @@ def main(argv=None) -> int:
     parser.add_argument("--welsh-embedding-weight", type=float,
                         default=float(linear.get("welsh_embedding_weight", 0.4)))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--sweep", action="store_true",
+                        help="also print right/wrong/clarified per language over a grid of thresholds")
     args = parser.parse_args(argv)
 
     import numpy as np
@@ -79,6 +84,7 @@ def main(argv=None) -> int:
     welsh = np.array([is_welsh(m) for m in messages])
     embeddings = np.stack([sentence_embedding(m) for m in messages])
     threshold = float(fallback.get("threshold", 0.4))
+    welsh_threshold = float(fallback.get("welsh_threshold") or threshold)
     ambiguity = float(fallback.get("ambiguity_threshold", 0.1))
 
     predicted = np.empty(len(texts), dtype=object)
@@ -97,7 +103,7 @@ def main(argv=None) -> int:
 
     right = predicted == labels
     topic = np.array([label.startswith("topic_") for label in labels])
-    answered = (top >= threshold) & (margin >= ambiguity)
+    answered = (top >= np.where(welsh, welsh_threshold, threshold)) & (margin >= ambiguity)
     print(f"{len(texts)} training examples, {len(set(labels))} intents, "
           f"{welsh.sum()} detected as Welsh; {args.folds}-fold CV, C={args.C}, "
           f"Welsh embedding weight {args.welsh_embedding_weight}")
@@ -105,10 +111,21 @@ def main(argv=None) -> int:
           f"Welsh {right[welsh].mean():.3f}")
     for name, mask in (("all", topic), ("English", topic & ~welsh), ("Welsh", topic & welsh)):
         n = mask.sum()
+        t = welsh_threshold if name == "Welsh" else threshold
         print(f"topic questions ({name}, {n}): accuracy {right[mask].mean():.3f}; at fallback "
-              f"{threshold}/{ambiguity}: answered right {(right & answered)[mask].mean():.3f}, "
+              f"{t if name != 'all' else f'{threshold} ({welsh_threshold} Welsh)'}/{ambiguity}: answered right {(right & answered)[mask].mean():.3f}, "
               f"answered wrong {(~right & answered)[mask].mean():.3f}, "
               f"clarified {(~answered)[mask].mean():.3f}")
+    if args.sweep:
+        print("threshold/ambiguity sweep, topic questions (right / wrong / clarified):")
+        for t in (0.25, 0.3, 0.35, 0.4, 0.45, 0.5):
+            for a in (0.0, 0.05, 0.1, 0.15):
+                ok = (top >= t) & (margin >= a)
+                cells = []
+                for mask in (topic & ~welsh, topic & welsh):
+                    cells.append(f"{(right & ok)[mask].mean():.3f} / {(~right & ok)[mask].mean():.3f}"
+                                 f" / {(~ok)[mask].mean():.3f}")
+                print(f"  {t:.2f}/{a:.2f}  English {cells[0]}   Welsh {cells[1]}")
     confusions = collections.Counter(
         (want, got) for want, got, ok in zip(labels, predicted, right) if not ok)
     print("most frequent confusions (true -> predicted):")

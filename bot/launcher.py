@@ -34,6 +34,7 @@ TRAINING_INPUTS = ("config.yml", "domain.yml", "data/nlu", "data/stories",
                    "bot/nlu/normalise.py", "bot/nlu/tokenizer.py", "bot/nlu/spelling.yml",
                    "bot/nlu/minilm.py", "bot/nlu/minilm_featurizer.py",
                    "bot/nlu/intent_model.py", "bot/nlu/linear_classifier.py", "bot/language.py",
+                   "bot/nlu/language_fallback.py",
                    "bot/nlu/risk_detector.py", "bot/nlu/language_detector.py", "bot/nlu/empty_guard.py",
                    "bot/nlp.py", "requirements/constraints.txt")
 
