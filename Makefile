@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV  ?= .venv
 PY    := $(VENV)/bin/python
 
-.PHONY: install run test shell train bench clean
+.PHONY: install run test shell train bench cv clean
 
 install:
 	@bash scripts/install.sh
@@ -22,6 +22,9 @@ train: install
 
 bench: install        ## latency, throughput and memory figures
 	@bash scripts/bench.sh
+
+cv: install           ## rasa test nlu, 5-fold cross-validation (about 20 minutes)
+	@bash scripts/cv.sh
 
 clean:
 	rm -rf models results var .pytest_cache
