@@ -109,11 +109,12 @@ def main(argv=None) -> int:
           f"Welsh embedding weight {args.welsh_embedding_weight}")
     print(f"intent accuracy: all {right.mean():.3f}  English {right[~welsh].mean():.3f}  "
           f"Welsh {right[welsh].mean():.3f}")
-    for name, mask in (("all", topic), ("English", topic & ~welsh), ("Welsh", topic & welsh)):
+    for name, mask, at in (("all", topic, f"{threshold} ({welsh_threshold} Welsh)"),
+                           ("English", topic & ~welsh, threshold),
+                           ("Welsh", topic & welsh, welsh_threshold)):
         n = mask.sum()
-        t = welsh_threshold if name == "Welsh" else threshold
         print(f"topic questions ({name}, {n}): accuracy {right[mask].mean():.3f}; at fallback "
-              f"{t if name != 'all' else f'{threshold} ({welsh_threshold} Welsh)'}/{ambiguity}: answered right {(right & answered)[mask].mean():.3f}, "
+              f"{at}/{ambiguity}: answered right {(right & answered)[mask].mean():.3f}, "
               f"answered wrong {(~right & answered)[mask].mean():.3f}, "
               f"clarified {(~answered)[mask].mean():.3f}")
     if args.sweep:

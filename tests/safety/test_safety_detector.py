@@ -131,6 +131,7 @@ def test_safety_push_away_and_take_on_idioms_leave_real_harm_alone(detector, tex
     result = detector.assess(text)
     assert result.at_risk and category in result.categories, result
 
+
 @pytest.mark.parametrize("text, category", [
     ("After the self-harm training a pupil told me she cuts herself", "self_harm"),
     ("This marking is killing me and a pupil said she wants to kill herself", "suicide"),
@@ -146,10 +147,14 @@ def test_safety_suppressor_cannot_cancel_a_disclosure(detector, text, category):
     result = detector.assess(text)
     assert result.at_risk, result
     assert category in result.categories
+
+
 def test_safety_suppressor_reports_what_it_cancelled(detector):
     result = detector.assess("After the self-harm training a pupil told me she cuts herself")
     assert "topic.training_phrase" in result.suppressed_by  # the training phrase was cancelled
     assert result.rules == ("self_harm.cutting",)           # the disclosure was not
+
+
 @pytest.mark.parametrize("text, suppressor", [
     ("Can you recommend some self-harm awareness training?", "topic.training_phrase"),
     ("In the novel the character kills himself.", "fiction.context"),
