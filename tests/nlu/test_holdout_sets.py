@@ -3,7 +3,6 @@ import re
 from pathlib import Path
 
 import pytest
-from rasa.shared.nlu.training_data.loading import load_data
 from ruamel.yaml import YAML
 
 from bot.knowledge import get_catalogue
@@ -21,11 +20,8 @@ def examples(path):
 
 
 @pytest.fixture(scope="module")
-def training_texts():
-    texts = set()
-    for path in sorted((REPO / "data" / "nlu").glob("*.yml")):
-        texts |= {norm(m.get("text")) for m in load_data(str(path)).intent_examples}
-    return texts
+def training_texts(training_examples):
+    return {norm(text) for _, _, text in training_examples}
 
 
 def test_there_are_english_and_welsh_held_out_sets():

@@ -274,16 +274,8 @@ FLAGGED_ON_PURPOSE = {
 }
 
 
-def test_safety_training_examples_do_not_fire(detector):
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    nlu_dir = Path(__file__).resolve().parents[2] / "data" / "nlu"
-    fired = []
-    for path in sorted(nlu_dir.glob("*.yml")):
-        if path.name == "safety.yml":          # disclosures: they are meant to fire
-            continue
-        for example in load_data(str(path)).intent_examples:
-            text = example.get("text")
-            if text.lower() not in FLAGGED_ON_PURPOSE and detector.assess(text).at_risk:
-                fired.append((path.name, example.get("intent"), text))
+def test_safety_training_examples_do_not_fire(detector, training_examples):
+    fired = [(name, intent, text) for name, intent, text in training_examples
+             if name != "safety.yml"            # disclosures: they are meant to fire
+             and text.lower() not in FLAGGED_ON_PURPOSE and detector.assess(text).at_risk]
     assert fired == []
