@@ -31,7 +31,7 @@ BIN = Path(sys.executable).parent
 
 # Everything that changes what `rasa train` produces.
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data/nlu", "data/stories",
-                   "bot/nlu/normalise.py", "bot/nlu/tokenizer.py", "bot/nlu/spelling.yml",
+                   "bot/nlu/normalise.py", "bot/nlu/welsh_lemma.py", "bot/nlu/tokenizer.py", "bot/nlu/spelling.yml",
                    "bot/nlu/minilm.py", "bot/nlu/minilm_featurizer.py",
                    "bot/nlu/intent_model.py", "bot/nlu/linear_classifier.py", "bot/language.py",
                    "bot/nlu/language_fallback.py",

@@ -22,6 +22,7 @@ from typing import Dict, List
 from ruamel.yaml import YAML
 
 from bot.nlp import get_nlp
+from bot.nlu.welsh_lemma import welsh_lemma
 
 SPELLING_FILE = Path(__file__).with_name("spelling.yml")
 MAX_CHARS = 2000  # longer messages are classified on their first 2,000 chars
@@ -75,8 +76,13 @@ def normalise_word(word: str) -> str:
     return spelling_table().get(w, w)
 
 
-def tokenize(text: str) -> List[NormToken]:
-    """Tokens of ``text`` with normalised lemmas (see module docstring)."""
+def tokenize(text: str, welsh: bool = False) -> List[NormToken]:
+    """Tokens of ``text`` with normalised lemmas (see module docstring).
+
+    ``welsh``: the message is in Welsh, so lemmas are Welsh dictionary forms
+    (``bot.nlu.welsh_lemma``: mutations and plurals undone) instead of English
+    lookup lemmas and spelling fixes.
+    """
     if not text:
         return []
     text = clean_text(text[:MAX_CHARS])
@@ -88,6 +94,10 @@ def tokenize(text: str) -> List[NormToken]:
         if tok.is_space or tok.is_punct and tok.text not in {"?", "!"}:
             continue
         raw = tok.text
+        if welsh:
+            lemma = welsh_lemma(_REPEATS.sub(r"\1\1", raw.lower().strip("'")))
+            tokens.append(NormToken(raw, tok.idx, tok.idx + len(raw), lemma or raw.lower()))
+            continue
         norm = normalise_word(raw)
         if norm != raw.lower():
             lemma = norm  # a spelling fix: the table holds the canonical form
@@ -98,6 +108,6 @@ def tokenize(text: str) -> List[NormToken]:
     return tokens
 
 
-def normalised(text: str) -> str:
+def normalised(text: str, welsh: bool = False) -> str:
     """The message as the classifier sees it (for debugging and the README)."""
-    return " ".join(t.lemma for t in tokenize(text))
+    return " ".join(t.lemma for t in tokenize(text, welsh=welsh))

@@ -1,8 +1,10 @@
 """Rasa graph component: the spaCy-based tokenizer/normaliser.
 
 A thin adapter over :mod:`bot.nlu.normalise`: tokens keep the text and offsets
-the practitioner typed, and carry a normalised spaCy lookup lemma, which the
-CountVectorsFeaturizers use (``use_lemma: true``, their default).
+the practitioner typed, and carry a normalised lemma, which the intent classifier
+and the CountVectorsFeaturizers use (``use_lemma: true``, their default): a spaCy
+lookup lemma for English, a Welsh dictionary form (``bot.nlu.welsh_lemma``) for
+a message the offline detector (``bot.language``) reads as Welsh.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.language import detect
 from bot.nlu.normalise import tokenize
 
 
@@ -44,7 +47,8 @@ class NestSpacyTokenizer(Tokenizer):
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         text = message.get(attribute) or ""
-        tokens = [Token(t.text, t.start, t.end, lemma=t.lemma) for t in tokenize(text)]
+        welsh = detect(text)[0] == "cy"
+        tokens = [Token(t.text, t.start, t.end, lemma=t.lemma) for t in tokenize(text, welsh=welsh)]
         if not tokens:
             # Rasa needs at least one token; an empty/emoji-only message
             # becomes a single token that the classifier will find unfamiliar.
