@@ -57,6 +57,9 @@ def main(argv=None) -> int:
     parser.add_argument("--welsh-embedding-weight", type=float,
                         default=float(linear.get("welsh_embedding_weight", 0.4)))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--audit", metavar="FILE",
+                        help="write the training examples CV confidently disagrees with (possible "
+                             "label errors: predicted another intent with probability >= 0.6) to FILE")
     parser.add_argument("--sweep", action="store_true",
                         help="also print right/wrong/clarified per language over a grid of thresholds")
     args = parser.parse_args(argv)
@@ -89,6 +92,7 @@ def main(argv=None) -> int:
 
     predicted = np.empty(len(texts), dtype=object)
     top = np.zeros(len(texts))
+    own = np.zeros(len(texts))  # the probability of the example's own label
     margin = np.zeros(len(texts))
     folds = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed)
     for train, test in folds.split(texts, labels):
@@ -100,6 +104,7 @@ def main(argv=None) -> int:
         predicted[test] = np.array(model.intents)[order[:, 0]]
         top[test] = probs[rows_, order[:, 0]]
         margin[test] = top[test] - probs[rows_, order[:, 1]]
+        own[test] = probs[rows_, [model.intents.index(label) for label in labels[test]]]
 
     right = predicted == labels
     topic = np.array([label.startswith("topic_") for label in labels])
@@ -132,6 +137,14 @@ def main(argv=None) -> int:
     print("most frequent confusions (true -> predicted):")
     for (want, got), count in confusions.most_common(8):
         print(f"  {count:3d}  {want} -> {got}")
+    if args.audit:
+        suspects = [i for i in np.argsort(own) if not right[i] and top[i] >= 0.6]
+        with open(args.audit, "w", encoding="utf-8") as out:
+            out.write("# labelled\tpredicted\tp(predicted)\tp(labelled)\tlanguage\ttext\n")
+            for i in suspects:
+                out.write(f"{labels[i]}\t{predicted[i]}\t{top[i]:.2f}\t{own[i]:.2f}\t"
+                          f"{'cy' if welsh[i] else 'en'}\t{texts[i]}\n")
+        print(f"{len(suspects)} possible label errors written to {args.audit}")
     print(f"took {time.perf_counter() - started:.0f} s")
     return 0
 
