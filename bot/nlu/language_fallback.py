@@ -10,7 +10,7 @@ bench/nlu_cv.py --sweep``, README).
 
     - name: bot.nlu.language_fallback.LanguageAwareFallbackClassifier
       threshold: 0.4
-      welsh_threshold: 0.35
+      welsh_threshold: 0.3
       ambiguity_threshold: 0.1
 
 A message counts as Welsh by the same offline detector the intent classifier uses
