@@ -132,11 +132,12 @@ def main(argv=None) -> int:
                     cells.append(f"{(right & ok)[mask].mean():.3f} / {(~right & ok)[mask].mean():.3f}"
                                  f" / {(~ok)[mask].mean():.3f}")
                 print(f"  {t:.2f}/{a:.2f}  English {cells[0]}   Welsh {cells[1]}")
-    confusions = collections.Counter(
-        (want, got) for want, got, ok in zip(labels, predicted, right) if not ok)
-    print("most frequent confusions (true -> predicted):")
-    for (want, got), count in confusions.most_common(8):
-        print(f"  {count:3d}  {want} -> {got}")
+    for name, mask in (("English", ~welsh), ("Welsh", welsh)):
+        confusions = collections.Counter(
+            (want, got) for want, got, ok in zip(labels[mask], predicted[mask], right[mask]) if not ok)
+        print(f"most frequent confusions, {name} (true -> predicted):")
+        for (want, got), count in confusions.most_common(10):
+            print(f"  {count:3d}  {want} -> {got}")
     if args.audit:
         suspects = [i for i in np.argsort(own) if not right[i] and top[i] >= 0.6]
         with open(args.audit, "w", encoding="utf-8") as out:
