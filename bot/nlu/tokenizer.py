@@ -19,6 +19,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import detect
 from bot.nlu.normalise import tokenize
+from bot.nlu.welsh_lemma import load as load_welsh_lemmas
 
 
 @DefaultV1Recipe.register(
@@ -43,6 +44,7 @@ class NestSpacyTokenizer(Tokenizer):
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
                resource: Resource, execution_context: ExecutionContext) -> "NestSpacyTokenizer":
+        load_welsh_lemmas()  # so the first Welsh message is not the slow one
         return cls(config)
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
