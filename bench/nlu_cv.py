@@ -11,7 +11,7 @@ Welsh, topic questions) and, at the fallback settings in config.yml (the Welsh
 threshold for Welsh messages), how many topic questions would be answered right,
 answered wrong, or clarified. --sweep prints that for a grid of thresholds, per
 language: the Welsh threshold in config.yml is the one at which Welsh is answered
-wrongly no more often than English at the English threshold.
+wrongly as often as English at the English threshold, as nearly as the grid allows.
 Defaults for C and the Welsh weight come from config.yml. Takes 1-2 minutes.
 """
 from __future__ import annotations
