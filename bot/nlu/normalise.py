@@ -69,10 +69,14 @@ def clean_text(text: str) -> str:
     return "".join(out)
 
 
+def plain_word(word: str) -> str:
+    """Lowercase, outer apostrophes off, letter repeats collapsed ("Soooo" -> "soo")."""
+    return _REPEATS.sub(r"\1\1", word.lower().strip("'"))
+
+
 def normalise_word(word: str) -> str:
-    """Lowercase, collapse letter repeats and map spelling variants."""
-    w = word.lower().strip("'")
-    w = _REPEATS.sub(r"\1\1", w)
+    """:func:`plain_word`, then English spelling variants mapped."""
+    w = plain_word(word)
     return spelling_table().get(w, w)
 
 
@@ -95,7 +99,7 @@ def tokenize(text: str, welsh: bool = False) -> List[NormToken]:
             continue
         raw = tok.text
         if welsh:
-            lemma = welsh_lemma(_REPEATS.sub(r"\1\1", raw.lower().strip("'")))
+            lemma = welsh_lemma(plain_word(raw))
             tokens.append(NormToken(raw, tok.idx, tok.idx + len(raw), lemma or raw.lower()))
             continue
         norm = normalise_word(raw)
