@@ -8,6 +8,7 @@ made a booking can list, cancel or move it.
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -20,7 +21,7 @@ from bot.booking import (BookingUnavailable, IdentifyingDetails, InvalidDetails,
                          SessionFull, SessionUnavailable, normalise_reference, parse_when)
 from bot.booking import validation
 from bot.conversation import booking as conv
-from bot.conversation import knowledge, signposting
+from bot.conversation import knowledge
 from bot.conversation.messages import BotMessage
 from bot.services import get_directory
 from bot.texts import t
@@ -28,6 +29,22 @@ from bot.texts import t
 log = logging.getLogger(__name__)
 
 FORM_SLOTS = ("booking_session", "booking_window", "booking_confirmed", "booking_topic")
+ATTEMPT_SLOT = "booking_attempt"
+
+
+def _new_attempt() -> SlotSet:
+    """One id per booking or move attempt, set when its form starts.
+
+    It is the idempotency key of the confirmation: a repeated confirm of the
+    same attempt returns the same booking, a new attempt makes a new one (even
+    for the same session after a cancellation).
+    """
+    return SlotSet(ATTEMPT_SLOT, uuid.uuid4().hex)
+
+
+def _attempt(tracker: Tracker) -> str:
+    # a conversation whose form started before attempts existed gets a fresh one
+    return tracker.get_slot(ATTEMPT_SLOT) or uuid.uuid4().hex
 DIGRESSION_CONFIDENCE = 0.8
 _UNLISTED = {"not listed", "unlisted", "none", "not on the list", "other", "ddim ar y rhestr",
              "heb ei restru"}
@@ -78,10 +95,13 @@ def _skip_cleared(validate):
 
 
 def digression(tracker: Tracker, dispatcher: CollectingDispatcher) -> bool:
-    """A practice question or a request for advice lines in the middle of a form.
+    """A practice question or a language switch in the middle of a form.
 
     Answer it, and the form asks its question again (the caller returns None
     for the slot).  Free-text slots take everything else as their value.
+    Advice lines, "my bookings", "what you keep" and deletion never reach
+    here: the slot mappings leave them out and rules answer them
+    (data/stories/rules_booking.yml).
     """
     intent = (tracker.latest_message or {}).get("intent") or {}
     name, confidence = intent.get("name"), intent.get("confidence") or 0.0
@@ -91,9 +111,6 @@ def digression(tracker: Tracker, dispatcher: CollectingDispatcher) -> bool:
     topic = knowledge.topic_of_intent(name)
     if topic:
         send(dispatcher, knowledge.answer(topic, lang))
-        return True
-    if name == "ask_helpline":
-        send(dispatcher, signposting.signpost(tracker.latest_message.get("text") or "", lang))
         return True
     if name == "switch_language":
         # The language slot is filled from the entity; the form asks again in it.
@@ -375,14 +392,13 @@ class ActionBookingSubmit(Action):
         sender = _sender(tracker)
         try:
             contact = service.draft_contact(sender)
-            # One booking per conversation, session and number of earlier
-            # bookings: a repeated or concurrent confirmation makes one booking.
-            earlier = len(service.bookings_for(sender, include_past=True))
+            # One booking per attempt: a repeated or concurrent confirmation
+            # of this attempt makes one booking.
             booking = service.book(
                 session_id, name=tracker.get_slot("booking_name"), role=tracker.get_slot("booking_role"),
                 setting=tracker.get_slot("booking_setting"), contact=contact or "",
                 topic=tracker.get_slot("booking_topic"), conversation_id=sender,
-                idempotency_key=f"book:{session_id}:{earlier}")
+                idempotency_key=f"book:{_attempt(tracker)}")
         except SessionFull:
             return _back_to_choosing("booking_form", conv.taken(service.alternatives(session_id), lang), dispatcher)
         except SessionUnavailable:
@@ -394,7 +410,7 @@ class ActionBookingSubmit(Action):
                     SlotSet("requested_slot", "booking_confirmed")]
         service.clear_draft(sender)
         send(dispatcher, conv.confirmed(booking, lang))
-        return reset + [SlotSet("booking_contact", None)]
+        return reset + [SlotSet("booking_contact", None), SlotSet(ATTEMPT_SLOT, None)]
 
 
 class ActionBookingStart(Action):
@@ -407,7 +423,7 @@ class ActionBookingStart(Action):
         lang = language(tracker)
         text = ((tracker.latest_message or {}).get("text") or "").lower()
         events: List[EventType] = [SlotSet(s, None) for s in FORM_SLOTS]
-        events += [SlotSet("booking_any", False), SlotSet("paused_form", None),
+        events += [_new_attempt(), SlotSet("booking_any", False), SlotSet("paused_form", None),
                    SlotSet("booking_kind", "drop_in" if any(w in text for w in _DROP_IN_WORDS) else None)]
         window = parse_when(text, conv.get_service().now()) if text and not text.startswith("/") else None
         if window is not None and not window.first_available:
@@ -426,13 +442,28 @@ class ActionBookingStart(Action):
 
 
 class ActionBookingStop(Action):
+    """"Stop": ends the booking or move in progress, or says there is none.
+
+    In progress means a form was just deactivated by the stop rule, or a form
+    is paused after the emergency reply.  "Stop" after a completed booking
+    must not claim that nothing was booked.
+    """
+
     def name(self) -> Text:
         return "action_booking_stop"
 
     async def run(self, dispatcher, tracker, domain):
-        dispatcher.utter_message(text=t("booking.stopped", language(tracker)))
+        lang = language(tracker)
+        paused = tracker.get_slot("paused_form")
+        stopped_form = tracker.latest_action_name == "action_deactivate_loop" or paused
+        if not stopped_form:
+            send(dispatcher, conv.nothing_to_stop(lang))
+            return []
+        moving = paused == "move_form" or (not paused and tracker.get_slot("move_reference"))
+        dispatcher.utter_message(text=t("booking.move_stopped" if moving else "booking.stopped", lang))
         return [SlotSet(s, None) for s in FORM_SLOTS] + [SlotSet("paused_form", None),
-                                                          SlotSet("move_reference", None)]
+                                                          SlotSet("move_reference", None),
+                                                          SlotSet(ATTEMPT_SLOT, None)]
 
 
 class ActionResumeForm(Action):
@@ -483,8 +514,9 @@ class ActionMoveStart(Action):
         return "action_move_start"
 
     async def run(self, dispatcher, tracker, domain):
-        events: List[EventType] = [SlotSet("booking_session", None), SlotSet("booking_window", None),
-                                   SlotSet("booking_any", False), SlotSet("move_reference", None)]
+        events: List[EventType] = [_new_attempt(), SlotSet("booking_session", None),
+                                   SlotSet("booking_window", None), SlotSet("booking_any", False),
+                                   SlotSet("move_reference", None)]
         reference = latest_entity(tracker, "booking_reference")
         try:
             mine = [b for b in conv.get_service().bookings_for(_sender(tracker)) if b.status == "booked"]
@@ -520,10 +552,11 @@ class ActionMoveSubmit(Action):
         lang = language(tracker)
         service = conv.get_service()
         reference, session_id = tracker.get_slot("move_reference"), int(tracker.get_slot("booking_session"))
-        done = [SlotSet("move_reference", None), SlotSet("booking_session", None), SlotSet("booking_window", None)]
+        done = [SlotSet("move_reference", None), SlotSet("booking_session", None),
+                SlotSet("booking_window", None)]
         try:
             booking = service.move(reference, session_id, _sender(tracker),
-                                   idempotency_key=f"move:{reference}:{session_id}")
+                                   idempotency_key=f"move:{_attempt(tracker)}")
         except SessionFull:
             return _back_to_choosing("move_form", conv.taken(service.alternatives(session_id), lang), dispatcher)
         except SessionUnavailable:
@@ -536,4 +569,4 @@ class ActionMoveSubmit(Action):
             send(dispatcher, conv.database_down(lang))
             return done
         send(dispatcher, conv.moved(booking, lang))
-        return done
+        return done + [SlotSet(ATTEMPT_SLOT, None)]

@@ -186,6 +186,13 @@ def moved(booking: BookingView, lang: str = "en") -> BotMessage:
                       _payload("confirmed", booking=booking.as_payload(lang), moved=True))
 
 
+def nothing_to_stop(lang: str = "en") -> BotMessage:
+    """"Stop" when no booking or move is in progress: say so, and change nothing."""
+    return BotMessage(t("booking.nothing_to_stop", lang),
+                      [button(t("booking.button.list", lang), "list_bookings"),
+                       button(t("button.capabilities", lang), "bot_capabilities")])
+
+
 def not_found(reference: str, lang: str = "en") -> BotMessage:
     """Unknown reference, or another conversation's: the same answer for both."""
     return BotMessage(t("booking.not_found", lang, reference=reference),

@@ -59,6 +59,24 @@ def test_booking_same_idempotency_key_gives_same_booking(backend, clock):
     assert three.reference != one.reference
 
 
+def test_booking_book_cancel_book_again_in_one_conversation(backend, clock):
+    """Each confirmation attempt has its own key (actions/booking.py): booking
+    the same session again after cancelling it is a new, live booking, and a
+    repeated confirm of that attempt still makes only one."""
+    backend.add_professional()
+    sid = backend.add_session(local(TUE_16))
+    service = backend.service(clock)
+    first = service.book(sid, **details(), conversation_id="conv-a", idempotency_key="book:attempt-1")
+    service.cancel(first.reference, "conv-a")
+    second = service.book(sid, **details(), conversation_id="conv-a", idempotency_key="book:attempt-2")
+    again = service.book(sid, **details(), conversation_id="conv-a", idempotency_key="book:attempt-2")
+    assert second.status == "booked" and second.reference != first.reference
+    assert again.reference == second.reference
+    assert [b.reference for b in service.bookings_for("conv-a")] == [second.reference]
+    assert backend.scalar("SELECT booked_count FROM sessions WHERE id = :i", i=sid) == 1
+    assert backend.scalar("SELECT COUNT(*) FROM bookings WHERE status = 'booked'") == 1
+
+
 def test_booking_cancel_frees_the_place_for_someone_else(backend, clock):
     backend.add_professional()
     sid = backend.add_session(local(TUE_16))

@@ -25,11 +25,12 @@ def service(tmp_path, monkeypatch):
     conv.reset_service(None)
 
 
-def tracker(intent="inform", text="...", slots=None, entities=(), loop=None, sender="conv-1", confidence=0.95):
+def tracker(intent="inform", text="...", slots=None, entities=(), loop=None, sender="conv-1", confidence=0.95,
+            last_action="action_listen"):
     latest = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": list(entities)}
     base = {"language": "en", "booking_any": False}
     base.update(slots or {})
-    return Tracker(sender, base, latest, [], False, None, {"name": loop} if loop else {}, "action_listen")
+    return Tracker(sender, base, latest, [], False, None, {"name": loop} if loop else {}, last_action)
 
 
 async def call(action, tr):
@@ -242,3 +243,105 @@ def test_a_button_press_is_not_taken_as_a_free_text_answer(service):
     tr = tracker(intent="affirm", slots={"requested_slot": "booking_topic"})
     assert acts.ValidateBookingForm().validate_booking_topic("/affirm", dispatcher, tr, {}) == {"booking_topic": None}
     assert dispatcher.messages == []
+
+
+def _slots_from(events, slots):
+    """The slots after applying an action's SlotSet events."""
+    slots = dict(slots)
+    slots.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
+    return slots
+
+
+async def _book_from_start(service, slots, sender="conv-1"):
+    """Start a booking (as the rule does), fill it with ``slots``, confirm."""
+    _, started = await call(acts.ActionBookingStart(),
+                            tracker(intent="book_consultation", text="book a consultation", sender=sender))
+    filled = _slots_from(started, {})
+    filled.update(slots)
+    service.save_contact(sender, "sam@example.org")
+    messages, events = await call(acts.ActionBookingSubmit(), tracker(slots=filled, sender=sender))
+    return filled, messages, events
+
+
+async def test_booking_the_same_session_again_after_cancelling_makes_a_new_booking(service):
+    """Book, cancel, book the same session again: the second booking is real and listed."""
+    session, slots = _filled(service)
+    _, messages, _ = await _book_from_start(service, slots)
+    first = custom(messages, "confirmed")[0]["booking"]["reference"]
+    service.cancel(first, "conv-1")
+    _, messages, _ = await _book_from_start(service, slots)
+    second = custom(messages, "confirmed")[0]["booking"]
+    assert second["reference"] != first and second["status"] == "booked"
+    assert [b.reference for b in service.bookings_for("conv-1")] == [second["reference"]]
+    assert service.get_session(session.session_id).places_left == 0
+
+
+async def test_a_repeated_confirm_of_one_attempt_makes_one_booking(service):
+    session, slots = _filled(service)
+    filled, messages, _ = await _book_from_start(service, slots)
+    reference = custom(messages, "confirmed")[0]["booking"]["reference"]
+    # the same confirmation delivered again (a retry, a double click)
+    service.save_contact("conv-1", "sam@example.org")
+    messages, _ = await call(acts.ActionBookingSubmit(), tracker(slots=filled))
+    assert custom(messages, "confirmed")[0]["booking"]["reference"] == reference
+    assert len(service.bookings_for("conv-1")) == 1
+
+
+async def test_the_attempt_is_forgotten_once_booked(service):
+    _, slots = _filled(service)
+    filled, _, events = await _book_from_start(service, slots)
+    assert filled[acts.ATTEMPT_SLOT]
+    assert SlotSet(acts.ATTEMPT_SLOT, None) in events
+
+
+async def test_each_move_is_its_own_attempt(service):
+    """Move A to S2, then the new booking on to S3, then back to S2: three real moves."""
+    sessions = service.available_sessions(kind="consultation", limit=3)
+    _, slots = _filled(service)
+    slots["booking_session"] = str(sessions[0].session_id)
+    _, messages, _ = await _book_from_start(service, slots)
+    reference = custom(messages, "confirmed")[0]["booking"]["reference"]
+    for target in (sessions[1], sessions[2], sessions[1]):
+        ref_entity = [{"entity": "booking_reference", "value": reference}]
+        _, started = await call(acts.ActionMoveStart(), tracker(intent="move_booking", entities=ref_entity))
+        moving = dict(_slots_from(started, {}), booking_session=str(target.session_id))
+        messages, _ = await call(acts.ActionMoveSubmit(), tracker(slots=moving))
+        moved = custom(messages, "confirmed")[0]["booking"]
+        assert moved["session_id"] == target.session_id and moved["status"] == "booked"
+        reference = moved["reference"]
+    assert [b.session_id for b in service.bookings_for("conv-1")] == [sessions[1].session_id]
+
+
+async def test_stop_with_nothing_in_progress_does_not_claim_nothing_was_booked(service):
+    _, slots = _filled(service)
+    await _book_from_start(service, slots)
+    messages, events = await call(acts.ActionBookingStop(), tracker(intent="stop", text="stop"))
+    assert "nothing in progress to stop" in messages[0]["text"].lower()
+    assert "Nothing was booked" not in messages[0]["text"]
+    assert events == []
+    assert len(service.bookings_for("conv-1")) == 1
+
+
+async def test_stop_during_a_booking_says_nothing_was_booked(service):
+    messages, _ = await call(acts.ActionBookingStop(),
+                             tracker(intent="stop", slots={"booking_setting": "x"},
+                                     last_action="action_deactivate_loop"))
+    assert "Nothing was booked" in messages[0]["text"]
+    messages, _ = await call(acts.ActionBookingStop(),
+                             tracker(intent="deny", slots={"paused_form": "booking_form"}))
+    assert "Nothing was booked" in messages[0]["text"]
+
+
+async def test_stop_while_moving_says_the_booking_is_unchanged(service):
+    messages, _ = await call(acts.ActionBookingStop(),
+                             tracker(intent="stop", slots={"move_reference": "NB-AAAA"},
+                                     last_action="action_deactivate_loop"))
+    assert "hasn't changed" in messages[0]["text"]
+
+
+async def test_deleting_the_conversation_deletes_the_contact_held_for_a_booking(service):
+    from actions.privacy import ActionDeleteConversation
+    service.save_contact("conv-d", "sam@example.org")
+    messages, _ = await call(ActionDeleteConversation(), tracker(intent="delete_conversation", sender="conv-d"))
+    assert "deleted" in messages[0]["text"]
+    assert service.draft_contact("conv-d") is None

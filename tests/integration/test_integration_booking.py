@@ -111,3 +111,74 @@ def test_free_text_time_and_stop(chat):
     reply = chat("stop")
     assert "Nothing was booked" in texts(reply)
     assert step(chat("what have I booked?"), "list")["bookings"] == []
+
+
+# --- issue 13: booking conversation bugs ----------------------------------------------
+
+def book_one(chat):
+    first = book_until_summary(chat)
+    chat("a Year 5 pupil who is very anxious at drop-off")
+    done = step(chat("/affirm"), "confirmed")
+    return first, done["booking"]["reference"]
+
+
+def test_book_cancel_and_book_the_same_session_again(chat):
+    first, reference = book_one(chat)
+    assert step(chat('/cancel_booking{"booking_reference": "%s"}' % reference), "cancelled")
+    # the same session again, in the same conversation
+    reply = chat("I'd like to book a consultation")
+    reply = chat(SETTING)
+    assert first["session_id"] in [s["session_id"] for s in step(reply, "offer")["sessions"]]
+    choose(chat, first["session_id"])
+    chat("Sam Jones")
+    chat("class teacher")
+    chat("sam.jones@example.org")
+    chat("a Year 5 pupil who is very anxious at drop-off")
+    again = step(chat("/affirm"), "confirmed")["booking"]
+    assert again["reference"] != reference and again["status"] == "booked"
+    listed = step(chat("what have I booked?"), "list")
+    assert [(b["reference"], b["status"]) for b in listed["bookings"]] == [(again["reference"], "booked")]
+
+
+def test_delete_my_conversation_while_choosing_a_session(chat):
+    chat("book a consultation")
+    assert step(chat(SETTING), "offer")
+    reply = chat("delete my conversation")
+    assert "deleted this conversation" in texts(reply)
+    assert "didn't catch a time" not in texts(reply)
+    assert not any(c.get("step") == "offer" for c in customs(reply))   # the form has ended
+    # nothing of the form is left: a name now is not taken as a booking answer
+    reply = chat("what have I booked?")
+    assert step(reply, "list")["bookings"] == []
+    assert "your name" not in texts(reply).lower()
+
+
+def test_my_bookings_while_the_form_asks_for_a_contact(chat):
+    chat("book a consultation")
+    offer = step(chat(SETTING), "offer")
+    choose(chat, offer["sessions"][0]["session_id"])
+    chat("Sam Jones")
+    assert "email address or phone number" in texts(chat("class teacher"))
+    reply = chat("what have I booked?")
+    assert step(reply, "list")["bookings"] == []
+    assert "doesn't look like an email" not in texts(reply)
+    assert "email address or phone number" in texts(reply)      # the same question again
+    assert "talk about" in texts(chat("sam.jones@example.org"))   # and the form carries on
+
+
+def test_advice_lines_while_choosing_a_session(chat):
+    chat("book a consultation")
+    step(chat(SETTING), "offer")
+    reply = chat("who can I call tonight?")
+    assert any(c.get("kind") == "signpost" for c in customs(reply))
+    assert "didn't catch a time" not in texts(reply)
+    assert step(reply, "offer")                                    # sessions offered again
+
+
+def test_stop_after_a_completed_booking_says_there_is_nothing_to_stop(chat):
+    _, reference = book_one(chat)
+    reply = chat("stop")
+    assert "nothing in progress to stop" in texts(reply).lower()
+    assert "Nothing was booked" not in texts(reply)
+    listed = step(chat("what have I booked?"), "list")
+    assert [b["reference"] for b in listed["bookings"]] == [reference]
