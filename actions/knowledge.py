@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import language, latest_entity, latest_intent, send
-from bot.conversation import knowledge
+from bot.conversation import knowledge, signposting
 
 
 class ActionAnswerTopic(Action):
@@ -26,12 +26,32 @@ class ActionAnswerTopic(Action):
         return [SlotSet("topic", topic_id), SlotSet("topic_aspects", ["answer"])]
 
 
+def _after_safeguarding(tracker: Tracker):
+    """The last safeguarding payload, when the bot's last message belongs to a
+    safeguarding reply (the reply itself, or the local authority chosen after it)."""
+    customs = [((e.get("data") or {}).get("custom") or {}) for e in tracker.events
+               if e.get("event") == "bot"]
+    if not customs:
+        return None
+    last = customs[-1]
+    if last.get("kind") != "signpost" or not (last.get("safeguarding") or last.get("childrens_services")):
+        return None
+    return next((c for c in reversed(customs) if c.get("safeguarding")), last)
+
+
 class ActionTopicFollowup(Action):
     def name(self) -> Text:
         return "action_topic_followup"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        safeguarding = _after_safeguarding(tracker)
+        if safeguarding is not None and latest_intent(tracker) == "tell_me_more":
+            # "More detail" under a safeguarding reply: the steps' detail and sources
+            send(dispatcher, signposting.safeguarding_detail(
+                safeguarding.get("safeguarding") or "emergency", language(tracker),
+                safeguarding.get("rules") or ()))
+            return []
         aspect = knowledge.FOLLOWUP_INTENTS.get(latest_intent(tracker) or "", "more")
         given = list(tracker.get_slot("topic_aspects") or [])
         message, delivered = knowledge.follow_up(

@@ -33,7 +33,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _TOP_FIELDS = {"region", "demo", "professionals", "settings", "sessions"}
 _PRO_FIELDS = {"id", "name", "role", "team", "languages", "areas"}
-_SET_FIELDS = {"id", "name", "type", "area", "link_professional", "aliases"}
+_SET_FIELDS = {"id", "name", "type", "area", "local_authority", "link_professional", "aliases"}
 _PAT_FIELDS = {"professional", "kind", "weekday", "start", "length", "capacity", "mode",
                "from", "until", "skip"}
 _SYNC_LOCK_ID = 7_316_400_4
@@ -57,6 +57,9 @@ class SettingEntry:
     area: str
     link_professional: str
     aliases: Tuple[str, ...] = ()
+    #: the local authority the setting is in (data/services/local_authorities.yml):
+    #: its children's services are named in the safeguarding reply
+    local_authority: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -231,10 +234,17 @@ def load_directory(path: Path | str = DEFAULT_PATH) -> Directory:
         link = loc.require("link_professional", str).strip()
         if link not in professionals:
             raise loc.error(f"no professional has the id {link!r}", "link_professional")
+        authority = node.get("local_authority")
+        if authority is not None:
+            from bot.services.authorities import get_authorities
+            if not isinstance(authority, str) or authority not in get_authorities():
+                raise loc.error(f"no local authority has the id {authority!r} "
+                                "(see data/services/local_authorities.yml)", "local_authority")
         settings[sid] = SettingEntry(id=sid, name=loc.require("name", str).strip(), type=kind,
                                      area=loc.require("area", str).strip(),
                                      link_professional=link,
-                                     aliases=_str_list(loc, "aliases", required=False))
+                                     aliases=_str_list(loc, "aliases", required=False),
+                                     local_authority=authority)
 
     patterns: List[SessionPattern] = []
     seq = root.get("sessions")

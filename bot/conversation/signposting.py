@@ -58,9 +58,22 @@ def signpost(text: str, lang: str = "en", at=None) -> BotMessage:
     return BotMessage(reply.text, buttons, reply.payload)
 
 
-def emergency(lang: str = "en", at=None, form_paused: bool = False) -> BotMessage:
-    """The emergency and safeguarding steps, always first when risk is detected."""
-    reply = get_directory().emergency_reply(at=at, lang=lang)
+def _authority_buttons(lang: str) -> list:
+    from bot.services.authorities import get_authorities
+    return [button(a.name_in(lang), "choose_local_authority", local_authority=a.id)
+            for a in sorted(get_authorities().values(), key=lambda a: a.name_in(lang))]
+
+
+def emergency(lang: str = "en", at=None, form_paused: bool = False, *, level: str = "emergency",
+              authority=None, rules=()) -> BotMessage:
+    """The safeguarding reply, always first when risk is detected, at its level.
+
+    ``authority`` (bot.services.authorities.Authority) names the children's
+    services to call now; when it is not known the reply asks which local
+    authority area the child is in, after the 999 line, with a button each.
+    """
+    directory = get_directory()
+    reply = directory.emergency_reply(at=at, lang=lang, level=level, authority=authority, rules=rules)
     if form_paused:
         follow = t("safety.resume_question", lang)
         buttons = [button(t("button.resume_booking", lang), "affirm"),
@@ -69,4 +82,31 @@ def emergency(lang: str = "en", at=None, form_paused: bool = False) -> BotMessag
         follow = t("safety.offer", lang)
         buttons = [button(t("button.urgent_consultation", lang), "book_consultation"),
                    button(t("button.more_lines", lang), "ask_helpline")]
-    return BotMessage(reply.text + "\n\n" + follow, buttons, reply.payload)
+    buttons.append(button(t("button.more_detail", lang), "tell_me_more"))
+    text = reply.text
+    if authority is None:
+        text += "\n\n" + directory._t("authority_ask", lang)
+        buttons += _authority_buttons(lang)
+    payload = dict(reply.payload, rules=list(rules or ()))
+    return BotMessage(text + "\n\n" + follow, buttons, payload)
+
+
+def safeguarding_detail(level: str = "emergency", lang: str = "en", rules=()) -> BotMessage:
+    """"More detail" after a safeguarding reply: each step's detail and source."""
+    text = t("safety.detail_intro", lang) + "\n\n" + get_directory().safeguarding_detail(level, lang, rules)
+    return BotMessage(text, [], {"kind": "signpost", "urgency": level, "safeguarding": level,
+                                 "detail": True})
+
+
+def authority_contacts(authority, lang: str = "en", at=None) -> BotMessage:
+    """The chosen local authority's children's services team to call now."""
+    directory = get_directory()
+    team_text, team_payload = directory.authority_team_text(authority, at, lang)
+    source = ", ".join(team_payload["source"])
+    text = "\n\n".join([t("safety.authority_999", lang),
+                         t("safety.authority_now", lang, team=team_text),
+                         t("safety.authority_source", lang, source=source,
+                           checked=team_payload["checked"])])
+    return BotMessage(text, [button(t("button.urgent_consultation", lang), "book_consultation"),
+                             button(t("button.more_detail", lang), "tell_me_more")],
+                      {"kind": "signpost", "urgency": "emergency", "childrens_services": team_payload})

@@ -28,6 +28,16 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"[nest-bot] {line}")
 
     from bot.deploy.nginx import Nginx, NginxError, render
+    if args.command in ("check", "run"):
+        from bot.deploy.data_check import OVERRIDE, refuse_demo
+        demo = refuse_demo()
+        if demo:
+            for line in demo:
+                print(f"[nest-bot] {line}", file=sys.stderr)
+            print(f"[nest-bot] refusing to start: replies would show demo contacts. Replace them "
+                  f"with your region's real, sourced entries, or set {OVERRIDE}=1 to run with "
+                  f"demo data on purpose (tests, staging).", file=sys.stderr)
+            return 3
     if args.command == "render":
         settings.run_dir.mkdir(parents=True, exist_ok=True)
         path = settings.run_dir / "nginx.conf"

@@ -53,6 +53,9 @@ JOIN_CHARS = 240
 CACHE_MAX_CHARS = 4000
 
 _SENTENCE_ENDS = frozenset({".", "!", "?", ";", "...", "\u2026"})
+#: Words that make a sentence about a particular child (English and Welsh).
+_PERSONAL = frozenset({"she", "he", "her", "his", "him", "hers", "they", "them", "their",
+                       "hi", "fe", "fo", "ei", "nhw", "iddi", "iddo"})
 
 
 @dataclass(frozen=True)
@@ -61,11 +64,21 @@ class RiskAssessment:
     categories: tuple[str, ...]     # e.g. ("self_harm",)
     rules: tuple[str, ...]          # ids of the rules that fired (for audit)
     suppressed_by: tuple[str, ...]  # ids of suppressors that cancelled matches
+    #: the safeguarding reply it needs: "emergency" (999 first) when any fired
+    #: rule (or the learned net) asks for it, "urgent" when only urgent-level
+    #: ones fired; None when not at risk
+    level: Optional[str] = None
+    #: the learned net's score, when it ran (bot.safety.net.NetScore.as_dict())
+    net: Optional[dict] = None
+    #: what raised the alarm: "rules", "net" or both
+    fired_by: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         """A JSON-ready dict (lists, not tuples) for Rasa's parse data and trackers."""
-        return {"at_risk": self.at_risk, "categories": list(self.categories),
-                "rules": list(self.rules), "suppressed_by": list(self.suppressed_by)}
+        return {"at_risk": self.at_risk, "level": self.level,
+                "categories": list(self.categories), "rules": list(self.rules),
+                "suppressed_by": list(self.suppressed_by), "net": self.net,
+                "fired_by": list(self.fired_by)}
 
 
 NOT_AT_RISK = RiskAssessment(False, (), (), ())
@@ -79,6 +92,8 @@ class _Scan:
     followup: tuple[Rule, ...]
     distress: bool
     suppressed_by: tuple[str, ...]
+    known: tuple[Rule, ...] = ()    # level modifiers: lower their category to urgent
+    fresh: tuple[Rule, ...] = ()    # ... unless a fresh cue of the category is there
 
 
 _EMPTY_SCAN = _Scan((), (), (), False, ())
@@ -223,12 +238,16 @@ class RiskDetector:
         hits = []           # (chunk, sentence, start, end, rule)
         spans = []          # (chunk, start, end, suppressor)
         sentence_sups: dict[tuple[int, int], list[Suppressor]] = {}
+        message_sups: list[Suppressor] = []
         cue = False
         strings = self.nlp.vocab.strings
+        personal: set[tuple[int, int]] = set()     # (chunk, sentence) naming a particular child
         for ci, doc in enumerate(docs):
             sentence_of, sent = [], 0
             for tok in doc:
                 sentence_of.append(sent)
+                if tok.lower_ in _PERSONAL:
+                    personal.add((ci, sent))
                 if tok.text in _SENTENCE_ENDS or (tok.is_space and "\n" in tok.text):
                     sent += 1
             found = self._match_tokens(doc) + self._lower(doc) + self._lemma(doc)
@@ -244,6 +263,8 @@ class RiskDetector:
                 elif tag == "S":
                     if entry.scope == "span":
                         spans.append((ci, start, end, entry))
+                    elif entry.scope == "message":
+                        message_sups.append(entry)
                     else:
                         sentence_sups.setdefault((ci, sentence_of[start]), []).append(entry)
                 else:
@@ -265,7 +286,8 @@ class RiskDetector:
         suppressed: dict[str, None] = {}
         distress = False
         for ci, sentence, start, end, rule in hits:
-            by = self._suppressor_for(rule, ci, sentence, start, end, spans, sentence_sups, cue)
+            by = self._suppressor_for(rule, ci, sentence, start, end, spans, sentence_sups, cue,
+                                      message_sups, (ci, sentence) in personal)
             if by is not None:
                 suppressed[by] = None
                 continue
@@ -277,17 +299,27 @@ class RiskDetector:
         return _Scan(risk=tuple(r for r in rules if r.kind == "risk"),
                      means=tuple(r for r in rules if r.kind == "means"),
                      followup=tuple(r for r in rules if r.kind == "followup"),
-                     distress=distress, suppressed_by=tuple(suppressed))
+                     distress=distress, suppressed_by=tuple(suppressed),
+                     known=tuple(r for r in rules if r.kind == "known"),
+                     fresh=tuple(r for r in rules if r.kind == "fresh"))
 
     @staticmethod
     def _suppressor_for(rule: Rule, ci: int, sentence: int, start: int, end: int, spans: list,
-                        sentence_sups: dict, cue: bool) -> Optional[str]:
+                        sentence_sups: dict, cue: bool, message_sups: list = (),
+                        personal: bool = False) -> Optional[str]:
         if not rule.suppressible:
             return None
         for sci, sstart, send, sup in spans:
             if sci == ci and sstart <= start and end <= send and (
                     sup.cancels == "all" or rule.generic):
                 return sup.id
+        for sup in message_sups:
+            # a message-wide framing ("for our PSHE lesson") never cancels a sentence about
+            # a particular child ("Her stepdad hits her."), unless it is an unmistakable
+            # made-up scenario (over_cues)
+            if sup.over_cues or (not cue and not personal):
+                if sup.cancels == "all" or rule.generic:
+                    return sup.id
         if cue:
             return None
         for sup in sentence_sups.get((ci, sentence), ()):
@@ -338,7 +370,17 @@ class RiskDetector:
             return RiskAssessment(False, (), (), tuple(suppressed))
         ordered = tuple(sorted((c for c in categories if c),
                                key=lambda c: self._category_order.get(c, len(self._category_order))))
-        return RiskAssessment(True, ordered, tuple(fired), tuple(suppressed))
+        # Levels: a rule's own, lowered to urgent where a `known` cue of its
+        # category is in this message and no `fresh` one; a followup takes the
+        # level of the risk it follows up.
+        lowered = {r.category for r in now.known} - {r.category for r in now.fresh}
+        levels = {"urgent" if r.category in lowered else r.level
+                  for r in fired.values() if r.kind != "followup"}
+        if now.followup and fired.keys() & {r.id for r in now.followup}:
+            levels |= {r.level for p in past for r in p.risk}
+        level = "emergency" if "emergency" in levels or not levels else "urgent"
+        return RiskAssessment(True, ordered, tuple(fired), tuple(suppressed), level=level,
+                              fired_by=("rules",))
 
 
 def _near_spans(events: list, sentence_of: list) -> list:

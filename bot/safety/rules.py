@@ -19,10 +19,13 @@ from typing import Any, Callable, Optional, Sequence
 
 from bot.datafile import DataError, line_of, load_yaml
 
-KINDS = ("risk", "distress", "means", "followup")
+KINDS = ("risk", "distress", "means", "followup", "known", "fresh")
+#: The safeguarding reply a rule asks for (DESIGN.md, safety layer): emergency
+#: (999 first) unless the rule says urgent (worrying signs, act today).
+LEVELS = ("emergency", "urgent")
 SUPPRESSOR_KINDS = ("idiom", "accident", "training", "curriculum", "policy", "information",
                     "fiction", "resolved", "other")
-SCOPES = ("span", "sentence")
+SCOPES = ("span", "sentence", "message")
 CANCELS = ("all", "generic")
 
 #: Token attributes a pattern may use, by the type of value they take.
@@ -35,11 +38,11 @@ STRING_PREDICATES = ("IN", "NOT_IN", "REGEX")
 
 TOP_KEYS = ("version", "categories", "lists", "spellings", "rules", "disclosure_cues",
             "suppressors")
-RULE_KEYS = ("id", "category", "kind", "description", "generic", "suppressible", "phrases",
-             "lemma_phrases", "patterns", "near")
+RULE_KEYS = ("id", "category", "kind", "level", "description", "generic", "suppressible",
+             "phrases", "lemma_phrases", "patterns", "near")
 NEAR_KEYS = ("window", "words")
 MAX_WINDOW = 30
-SUPPRESSOR_KEYS = ("id", "kind", "scope", "cancels", "description", "phrases",
+SUPPRESSOR_KEYS = ("id", "kind", "scope", "cancels", "over_cues", "description", "phrases",
                    "lemma_phrases", "patterns")
 CUE_KEYS = ("description", "phrases", "lemma_phrases", "patterns")
 
@@ -64,6 +67,7 @@ class Rule(Matchable):
     category: Optional[str] = None
     generic: bool = False
     suppressible: bool = True
+    level: str = "emergency"
     #: Co-occurrence: one word matching each token description, all within
     #: ``near_window`` words of each other in one sentence, in any order.
     near_words: tuple[dict, ...] = ()
@@ -75,6 +79,9 @@ class Suppressor(Matchable):
     kind: str = "other"
     scope: str = "span"
     cancels: str = "all"
+    #: also when the message has a disclosure cue (only for unmistakable
+    #: framings such as "in our training scenario")
+    over_cues: bool = False
 
 
 @dataclass(frozen=True)
@@ -254,7 +261,7 @@ class _Loader:
         kind = self._choice(node, "kind", KINDS, "risk", ident)
         category = node.get("category")
         if category is None:
-            if kind in ("risk", "means"):
+            if kind in ("risk", "means", "known", "fresh"):
                 raise self.err("is required for a rule of kind " + kind, node, None,
                                entry=ident, field="category")
         elif category not in categories:
@@ -265,6 +272,7 @@ class _Loader:
         body = self._matchable(node, ident, has_other=bool(near_words))
         return Rule(**body, kind=kind, category=category, near_words=near_words,
                     near_window=near_window,
+                    level=self._choice(node, "level", LEVELS, "emergency", ident),
                     generic=self._bool(node, "generic", False, ident),
                     suppressible=self._bool(node, "suppressible", True, ident))
 
@@ -274,7 +282,8 @@ class _Loader:
         return Suppressor(**self._matchable(node, ident),
                           kind=self._choice(node, "kind", SUPPRESSOR_KINDS, "other", ident),
                           scope=self._choice(node, "scope", SCOPES, "span", ident),
-                          cancels=self._choice(node, "cancels", CANCELS, "all", ident))
+                          cancels=self._choice(node, "cancels", CANCELS, "all", ident),
+                          over_cues=self._bool(node, "over_cues", False, ident))
 
     def _cues(self, doc: dict) -> Matchable:
         node = doc.get("disclosure_cues")

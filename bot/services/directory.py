@@ -93,6 +93,19 @@ class ServiceDirectory:
             return Status(True, at, None if closes >= end else closes)
         return Status(False, opens_at_or_after(intervals, at), None)
 
+    def status_of_hours(self, hours, at: Optional[datetime] = None) -> Status:
+        """:meth:`status` for hours that belong to no service (a local
+        authority's teams, bot.services.authorities), with this file's bank holidays."""
+        at = self._at(at)
+        end = at + LOOK_AHEAD
+        if isinstance(hours, AlwaysOpen):
+            return Status(True, at, None)
+        intervals = hours.intervals(at - LOOK_BACK, end, self.is_bank_holiday)
+        closes = closes_after(intervals, at)
+        if closes is not None:
+            return Status(True, at, None if closes >= end else closes)
+        return Status(False, opens_at_or_after(intervals, at), None)
+
     def is_open(self, service_id: str, at: Optional[datetime] = None) -> bool:
         return self.status(service_id, at).open_now
 
@@ -329,31 +342,97 @@ class ServiceDirectory:
         opens = [o for o in opens if o[0] is not None]
         return min(opens)[2] if opens else ooh
 
-    def emergency_reply(self, at: Optional[datetime] = None, lang: str = "en") -> Reply:
+    def authority_team_text(self, authority, at: Optional[datetime] = None, lang: str = "en") -> Tuple[str, dict]:
+        """Who to call at ``authority`` now, as a line and as a payload
+        (bot.services.authorities.team_now); never a number no source confirms."""
+        from bot.services.authorities import team_now
         at = self._at(at)
-        team = self.childrens_services_now(at)
-        team_text = self._t("emergency_childrens_services", lang, name=pick(team.name, lang),
-                            phone=self.contacts_text(team, lang, with_web=False),
-                            status=self.status_text(team.id, at, lang))
-        step_texts = [pick(step.text, lang).format(childrens_services=team_text) for step in self.steps]
+        now = team_now(authority, self, at)
+        team = now.team
+        values = {"authority": authority.name_in(lang), "team": pick(team.name, lang)}
+        if not team.phone:
+            text = self._t("authority_no_phone", lang, **values)
+        elif now.open_now:
+            status = self._t("open_now", lang)
+            text = self._t("authority_team", lang, phone=team.phone, status=status, **values)
+        else:
+            when = self.format_when(now.opens, at, lang) if now.opens else "?"
+            text = self._t("authority_closed", lang, phone=team.phone, when=when,
+                           after_hours=pick(team.after_hours, lang) if team.after_hours else "",
+                           **values).strip()
+        if now.open_now is False and team.after_hours and not team.phone:
+            text += "; " + pick(team.after_hours, lang)
+        text = text.rstrip(". ")
+        payload = {"authority": authority.id, "name": authority.name_in(lang),
+                   "team": now.which, "team_name": pick(team.name, lang), "phone": team.phone,
+                   "open_now": now.open_now, "confirmed": authority.confirmed,
+                   "source": list(team.sources), "checked": team.checked.isoformat()}
+        return text, payload
+
+    def emergency_reply(self, at: Optional[datetime] = None, lang: str = "en", *,
+                        level: str = "emergency", authority=None, rules=()) -> Reply:
+        """The safeguarding reply at its level (DESIGN.md, safety layer).
+
+        ``emergency``: 999 first, then what to do now; ``urgent``: act today,
+        no 999 banner (a closing line says 999 if things change).  The
+        children's services line names ``authority``'s team open at the time
+        (bot.services.authorities); with no authority known it says to use the
+        authority where the concern arose, and the payload asks which
+        (``ask_authority``).  Steps marked ``only_for_rules`` appear when one
+        of those risk rules fired (the FGM duty)."""
+        if level not in ("emergency", "urgent"):
+            raise ValueError(f"level must be emergency or urgent, not {level!r}")
+        at = self._at(at)
+        if authority is not None:
+            team_text, team_payload = self.authority_team_text(authority, at, lang)
+        else:
+            team_text, team_payload = self._t("authority_unknown", lang), None
+        fired = set(rules or ())
+        steps = [st for st in self.steps if level in st.levels
+                 and (not st.only_for_rules or fired & set(st.only_for_rules))]
+        texts = [pick(st.text, lang).format(childrens_services=team_text) for st in steps]
         lines_ = self._young_person_lines()
-        # the first step is the 999 step; the last one introduces the 24/7 lines
-        parts = [step_texts[0], self._t("emergency_header", lang)]
-        parts.append("\n".join(f"• {text}" for text in step_texts[1:-1]))
-        parts.append(step_texts[-1] if len(step_texts) > 1 else "")
-        parts.append("\n".join(
-            f"• {pick(s.name, lang)}: {self.contacts_text(s, lang, with_web=False)}" for s in lines_))
+        lines_block = "\n".join(f"• {pick(sv.name, lang)}: {self.contacts_text(sv, lang, with_web=False)}"
+                                for sv in lines_)
+        # the last step introduces the 24/7 lines
+        if level == "emergency":
+            parts = [texts[0], self._t("emergency_header", lang),
+                     "\n".join(f"• {text}" for text in texts[1:-1]), texts[-1], lines_block]
+        else:
+            parts = [self._t("urgent_header", lang), "\n".join(f"• {text}" for text in texts[:-1]),
+                     texts[-1], lines_block, self._t("urgent_footer", lang)]
         emergency = self.role("emergency")
-        services = [emergency, team] + lines_
+        services = ([emergency] if level == "emergency" else []) + lines_
         payload = {
             "kind": "signpost",
-            "urgency": "emergency",
+            "urgency": level,
+            "safeguarding": level,
             "at": at.astimezone(clock.LONDON).isoformat(),
-            "steps": [{"id": step.id, "text": text} for step, text in zip(self.steps, step_texts)],
-            "childrens_services": team.id,
-            "services": [self.service_payload(s, at, lang) for s in services],
+            "steps": [{"id": st.id, "text": text,
+                       "detail": pick(st.detail, lang) if st.detail else None,
+                       "source": pick(st.source_title, lang) if st.source_title else None,
+                       "url": st.source_url}
+                      for st, text in zip(steps, texts)],
+            "childrens_services": team_payload,
+            "ask_authority": authority is None,
+            "services": [self.service_payload(sv, at, lang) for sv in services],
         }
         return Reply(text="\n\n".join(p for p in parts if p), payload=payload, open_now=None)
+
+    def safeguarding_detail(self, level: str = "emergency", lang: str = "en", rules=()) -> str:
+        """The "More detail" text: each step's detail and its source."""
+        fired = set(rules or ())
+        out = []
+        for st in self.steps:
+            if level not in st.levels or (st.only_for_rules and not fired & set(st.only_for_rules)):
+                continue
+            if not st.detail:
+                continue
+            line = f"• {pick(st.detail, lang)}"
+            if st.source_title:
+                line += f" ({pick(st.source_title, lang)}: {st.source_url})"
+            out.append(line)
+        return "\n".join(out)
 
     def consultation_status(self, at: Optional[datetime] = None, lang: str = "en") -> Reply:
         at = self._at(at)

@@ -50,9 +50,16 @@ TEMPLATE_FIELDS: Dict[str, set] = {
     "consultation_open": {"name", "until", "contacts"}, "consultation_open_no_until": {"name", "contacts"},
     "consultation_closed": {"name", "when", "hours"}, "consultation_never": {"name"},
     "consultation_open_now_header": set(), "bank_holiday_today": {"name"},
+    "urgent_header": set(), "urgent_footer": set(),
+    "authority_team": {"authority", "team", "phone", "status"},
+    "authority_no_phone": {"authority", "team"},
+    "authority_closed": {"authority", "team", "phone", "when", "after_hours"},
+    "authority_unknown": set(), "authority_ask": set(),
 }
 WORD_LISTS = {"weekday_names": 7, "weekday_short": 7, "month_short": 12}
 STEP_FIELDS = {"childrens_services"}
+STEP_KEYS = ("id", "levels", "text", "detail", "source", "only_for_rules")
+SAFEGUARDING_LEVELS = ("emergency", "urgent")
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ]*$")
@@ -100,6 +107,11 @@ class Service:
 class SafeguardingStep:
     id: str
     text: dict
+    levels: Tuple[str, ...] = ("emergency", "urgent")
+    detail: Optional[dict] = None
+    source_title: Optional[dict] = None
+    source_url: Optional[str] = None
+    only_for_rules: Tuple[str, ...] = ()
 
 
 @dataclass
@@ -412,10 +424,30 @@ def _parse_steps(path, data) -> List[SafeguardingStep]:
             if extra:
                 raise loc.error(f"unknown placeholder {{{sorted(extra)[0]}}} in the {code!r} text "
                                 "(only {childrens_services} is filled in)", "text")
-        steps.append(SafeguardingStep(sid, text))
-    if "999" not in steps[0].text["en"]:
-        raise DataError(path, "the first safeguarding step must be the 999 step (its text must say 999)",
-                        line=line_of(node, 0), entry=steps[0].id, field="text")
+        for key in item:
+            if key not in STEP_KEYS:
+                raise loc.error(f"unknown field {key!r} (use {', '.join(STEP_KEYS)})", key)
+        levels = item.get("levels", ["emergency", "urgent"])
+        if not isinstance(levels, list) or not levels or any(lv not in SAFEGUARDING_LEVELS for lv in levels):
+            raise loc.error(f"must be a list of {', '.join(SAFEGUARDING_LEVELS)}", "levels")
+        detail = loc.text("detail") if "detail" in item else None
+        title, url = None, None
+        if "source" in item:
+            source = item["source"]
+            if not isinstance(source, dict) or not isinstance(source.get("url"), str) \
+                    or not source["url"].startswith(("http://", "https://")):
+                raise loc.error("must be {title: {en: ...}, url: https://...}", "source")
+            title = Located(path, source, entry).text("title")
+            url = source["url"]
+        only = item.get("only_for_rules", [])
+        if not isinstance(only, list) or not all(isinstance(r, str) for r in only):
+            raise loc.error("must be a list of risk rule ids", "only_for_rules")
+        steps.append(SafeguardingStep(sid, text, tuple(levels), detail, title, url, tuple(only)))
+    emergency = [st for st in steps if "emergency" in st.levels]
+    if not emergency or not re.search(r"\b999\b(?!bsl)", emergency[0].text["en"]):
+        first = emergency[0] if emergency else steps[0]
+        raise DataError(path, "the first emergency step must be the 999 step (its text must say 999)",
+                        line=line_of(node, steps.index(first)), entry=first.id, field="text")
     return steps
 
 

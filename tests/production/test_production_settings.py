@@ -204,3 +204,19 @@ def test_production_supervisor_restarts_only_the_server_that_died(capsys):
     finally:
         for server in production.rasa + production.actions:
             server.stop()
+
+
+def test_production_refuses_demo_contacts_unless_told(monkeypatch, capsys):
+    from bot.deploy.__main__ import main
+    from bot.deploy.data_check import OVERRIDE, refuse_demo
+    monkeypatch.delenv(OVERRIDE, raising=False)
+    reasons = refuse_demo()
+    assert any("nest_consultation_line" in r for r in reasons)
+    assert any("booking directory" in r for r in reasons)
+    assert refuse_demo({OVERRIDE: "1"}) == []
+    for key, value in MINIMAL.items():
+        monkeypatch.setenv(key, value)
+    assert main(["check"]) == 3
+    err = capsys.readouterr().err
+    assert "refusing to start" in err and "nest_consultation_line" in err
+

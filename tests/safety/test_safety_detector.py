@@ -29,7 +29,7 @@ def test_safety_assessment_is_frozen_and_serialisable(detector):
         result.at_risk = False  # type: ignore[misc]
     as_dict = result.as_dict()
     assert as_dict == json.loads(json.dumps(as_dict))
-    assert set(as_dict) == {"at_risk", "categories", "rules", "suppressed_by"}
+    assert set(as_dict) == {"at_risk", "level", "categories", "rules", "suppressed_by", "net", "fired_by"}
     assert as_dict["categories"] == list(result.categories)
 
 

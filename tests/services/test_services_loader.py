@@ -176,6 +176,17 @@ def test_first_safeguarding_step_must_be_the_999_step(tmp_path):
     assert caught.value.entry == "immediate_danger" and "999" in caught.value.message
 
 
+def test_safeguarding_steps_name_their_source_and_levels():
+    d = load_directory(SHIPPED)
+    for step in d.steps:
+        assert set(step.levels) <= {"emergency", "urgent"} and step.levels, step.id
+        if step.id != "young_person_lines":
+            assert step.source_url.startswith("https://") and step.source_title["en"], step.id
+            assert step.detail["en"] and step.detail["cy"], step.id
+    assert [s.id for s in d.steps if "emergency" in s.levels][0] == "immediate_danger"
+    assert [s.id for s in d.steps if "urgent" in s.levels][0] == "act_today"
+
+
 def test_role_must_name_an_existing_service(tmp_path):
     path, line = edited(tmp_path, "  consultation_line: nest_consultation_line\n",
                         "  consultation_line: nest_line\n")

@@ -17,68 +17,122 @@ def ids(reply):
     return [s["id"] for s in reply.payload["services"]]
 
 
-# ------------------------------------------------------------ emergency reply
-EMERGENCY_TIMES = [
-    (london(2026, 11, 23, 10, 0), "la_childrens_services_day"),            # Monday morning
-    (london(2026, 11, 26, 16, 45), "la_childrens_services_day"),           # Thursday 4:45pm
-    (london(2026, 11, 27, 16, 45), "la_childrens_services_out_of_hours"),  # Friday 4:45pm
-    (london(2026, 11, 23, 19, 0), "la_childrens_services_out_of_hours"),   # Monday evening
-    (london(2026, 11, 24, 3, 0), "la_childrens_services_out_of_hours"),    # night
-    (london(2026, 11, 28, 11, 0), "la_childrens_services_out_of_hours"),   # Saturday
-    (london(2026, 12, 28, 11, 0), "la_childrens_services_out_of_hours"),   # substitute Boxing Day
-    (london(2027, 3, 29, 11, 0), "la_childrens_services_out_of_hours"),    # Easter Monday
+# ------------------------------------------------------------ safeguarding replies
+# Swansea's day team is open office hours; its emergency duty team 17:00-01:00 on weekdays
+# (16:30 on Friday), 09:00-01:00 at weekends and on bank holidays, an on-call social worker
+# on the same number after that (data/services/local_authorities.yml, with sources).
+SWANSEA_TIMES = [
+    (london(2026, 11, 23, 10, 0), "day", "01792 635700"),                 # Monday morning
+    (london(2026, 11, 26, 16, 45), "day", "01792 635700"),                # Thursday 4:45pm
+    (london(2026, 11, 23, 19, 0), "out_of_hours", "01792 775501"),        # Monday evening
+    (london(2026, 11, 28, 11, 0), "out_of_hours", "01792 775501"),        # Saturday
+    (london(2026, 12, 28, 11, 0), "out_of_hours", "01792 775501"),        # substitute Boxing Day
+    (london(2027, 3, 29, 11, 0), "out_of_hours", "01792 775501"),         # Easter Monday
 ]
 
 
-@pytest.mark.parametrize("at,team", EMERGENCY_TIMES)
-def test_emergency_reply_starts_with_999_and_names_the_team_open_then(d, at, team):
-    reply = d.emergency_reply(at=at)
-    first_line = reply.text.splitlines()[0]
-    assert first_line.startswith("If anyone is in immediate danger, call 999")
-    other = ({"la_childrens_services_day", "la_childrens_services_out_of_hours"} - {team}).pop()
-    assert d.get(team).phone in reply.text
-    assert d.get(other).phone not in reply.text
+@pytest.fixture(scope="module")
+def authorities():
+    from bot.services.authorities import load_authorities
+    return load_authorities()
+
+
+@pytest.mark.parametrize("at,team,phone", SWANSEA_TIMES)
+def test_emergency_reply_starts_with_999_and_names_the_authority_team_open_then(d, authorities, at, team, phone):
+    reply = d.emergency_reply(at=at, authority=authorities["swansea"])
+    assert reply.text.splitlines()[0].startswith("If anyone is in immediate danger, call 999")
+    other = {"01792 635700", "01792 775501"} - {phone}
+    assert phone in reply.text and not any(p in reply.text for p in other)
     assert reply.payload["kind"] == "signpost" and reply.payload["urgency"] == "emergency"
-    assert reply.payload["childrens_services"] == team
-    assert ids(reply)[:2] == ["emergency_999", team]
-    team_entry = reply.payload["services"][1]
-    assert team_entry["open_now"] is True
+    assert reply.payload["safeguarding"] == "emergency"
+    cs = reply.payload["childrens_services"]
+    assert (cs["authority"], cs["team"], cs["phone"], cs["open_now"]) == ("swansea", team, phone, True)
+    assert cs["source"] and all(u.startswith(("https://", "http://")) for u in cs["source"])
+    assert ids(reply)[0] == "emergency_999"
+    assert "demo" not in reply.text.lower()
 
 
-def test_emergency_reply_gives_the_safeguarding_steps_in_order(d):
+def test_a_part_night_duty_team_hands_over_and_the_reply_says_who_answers(d, authorities):
+    reply = d.emergency_reply(at=london(2026, 11, 24, 3, 0), authority=authorities["swansea"])
+    assert "01792 775501" in reply.text and "on call" in reply.text
+    assert reply.payload["childrens_services"]["open_now"] is False
+
+
+def test_an_unconfirmed_number_is_never_shown(d, authorities):
+    # Neath Port Talbot's duty team: hours published, number not confirmed by any source
+    reply = d.emergency_reply(at=london(2026, 11, 23, 20, 0), authority=authorities["neath_port_talbot"])
+    assert "no number I can confirm" in reply.text and "Neath Port Talbot" in reply.text
+    assert reply.payload["childrens_services"]["phone"] is None
+
+
+def test_with_no_authority_known_the_reply_asks_which_after_999(d):
     reply = d.emergency_reply(at=london(2026, 11, 23, 10, 0))
+    assert reply.payload["ask_authority"] is True and reply.payload["childrens_services"] is None
+    assert "the local authority where the concern arose" in reply.text
+    assert "029 2018" not in reply.text                          # no demo number
+    assert reply.text.index("999") < reply.text.index("local authority")
+
+
+def test_emergency_steps_follow_the_wales_safeguarding_procedures_in_order(d, authorities):
+    reply = d.emergency_reply(at=london(2026, 11, 23, 10, 0), authority=authorities["swansea"])
     steps = reply.payload["steps"]
-    assert [s["id"] for s in steps][:4] == ["immediate_danger", "tell_dsp", "listen", "refer"]
+    assert [s["id"] for s in steps] == ["immediate_danger", "listen", "report_now", "out_of_hours",
+                                        "record", "young_person_lines"]
     text = reply.text
-    for phrase in ("designated safeguarding person", "today", "leading questions", "own words",
-                   "promise to keep it secret", "children's services"):
-        assert phrase in text
-    assert text.index("999") < text.index("designated safeguarding person") < text.index("children's services")
+    for phrase in ("immediately", "designated safeguarding person", "does not act",
+                   "is the person you are worried about", "section 130", "emergency duty team",
+                   "within 24 hours", "facts kept apart from opinion", "who was present",
+                   "Confirm a phone report in writing", "leading questions", "keep it secret"):
+        assert phrase in text, phrase
+    assert "today" not in text.split("What to do now")[1].split("A young person")[0]
+    # 999 first, then listen, then report
+    assert text.index("999") < text.index("Listen carefully") < text.index("Report it immediately")
+    assert all(s["source"] and s["url"].startswith("https://") for s in steps[:-1])
 
 
-def test_emergency_reply_lists_24_7_lines_a_young_person_can_use(d):
+def test_the_fgm_duty_appears_only_for_fgm(d, authorities):
+    plain = d.emergency_reply(at=london(2026, 11, 23, 10, 0), authority=authorities["swansea"])
+    fgm = d.emergency_reply(at=london(2026, 11, 23, 10, 0), authority=authorities["swansea"],
+                            rules=["abuse.fgm"])
+    assert "FGM" not in plain.text
+    assert "must also report it to the police themselves" in fgm.text
+
+
+def test_the_urgent_reply_has_no_999_banner_and_says_act_today(d, authorities):
+    reply = d.emergency_reply(at=london(2026, 11, 23, 10, 0), level="urgent",
+                              authority=authorities["swansea"])
+    assert not reply.text.startswith("If anyone is in immediate danger")
+    assert reply.text.startswith("This sounds worrying")
+    assert "Act today" in reply.text and "01792 635700" in reply.text
+    assert reply.payload["safeguarding"] == "urgent" and reply.payload["urgency"] == "urgent"
+    assert "emergency_999" not in ids(reply)
+    assert reply.text.rstrip().endswith("call 999.")              # only as a closing fallback
+
+
+def test_emergency_reply_lists_24_7_lines_a_young_person_can_use(d, authorities):
     at = london(2026, 11, 24, 3, 0)           # the middle of the night
-    reply = d.emergency_reply(at=at)
+    reply = d.emergency_reply(at=at, authority=authorities["swansea"])
     for number in ("0800 1111", "85258", "116 123", "0800 068 4141"):
         assert number in reply.text
     assert "080880 23456" not in reply.text     # Meic is not 24/7
     assert "0808 800 5000" not in reply.text    # NSPCC is for adults and not 24/7
-    lines = reply.payload["services"][2:]
+    lines = reply.payload["services"][1:]
     assert lines and all(s["open_now"] and s["hours"] for s in lines)
     assert lines[0]["id"] == "childline"        # a line for young people comes first
 
 
-def test_emergency_reply_honours_nest_now(d, monkeypatch):
+def test_emergency_reply_honours_nest_now(d, authorities, monkeypatch):
     monkeypatch.setenv("NEST_NOW", "2026-11-28T11:00:00+00:00")
-    assert d.emergency_reply().payload["childrens_services"] == "la_childrens_services_out_of_hours"
+    assert d.emergency_reply(authority=authorities["swansea"]).payload["childrens_services"]["team"] == "out_of_hours"
     monkeypatch.setenv("NEST_NOW", "2026-11-30T11:00:00+00:00")
-    assert d.emergency_reply().payload["childrens_services"] == "la_childrens_services_day"
+    assert d.emergency_reply(authority=authorities["swansea"]).payload["childrens_services"]["team"] == "day"
 
 
-def test_demo_numbers_are_marked_as_demo(d):
-    reply = d.emergency_reply(at=london(2026, 11, 23, 10, 0))
-    assert "[demo entry: an operator replaces these details]" in reply.text
-    assert reply.payload["services"][1]["demo"] is True
+def test_more_detail_gives_each_steps_detail_and_source(d):
+    detail = d.safeguarding_detail("emergency", "en")
+    assert "safeguarding.wales" in detail and "7 working days" in detail
+    assert "FGM" not in detail
+    assert "section 5B" in d.safeguarding_detail("emergency", "en", rules=["abuse.fgm"])
 
 
 # ------------------------------------------------------------ signposting

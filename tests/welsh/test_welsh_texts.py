@@ -96,16 +96,20 @@ def test_every_service_text_the_loader_keeps_is_in_welsh(directory):
 
 
 def test_the_welsh_emergency_reply_is_all_welsh_and_keeps_999(directory):
+    from bot.services.authorities import get_authorities
     at = datetime(2026, 3, 4, 21, 15, tzinfo=LONDON)   # a Wednesday evening: duty team open
-    reply = directory.emergency_reply(at=at, lang="cy")
+    swansea = get_authorities()["swansea"]
+    reply = directory.emergency_reply(at=at, lang="cy", authority=swansea)
     assert reply.text.startswith("Os oes unrhyw un mewn perygl uniongyrchol, ffoniwch 999 nawr")
     assert "Beth i'w wneud nawr:" in reply.text
     assert "person diogelu dynodedig (DSP)" in reply.text
-    assert "Tîm dyletswydd brys y gwasanaethau plant" in reply.text and "029 2018 0789" in reply.text
+    assert "Cyngor Abertawe" in reply.text and "01792 775501" in reply.text
+    assert "Gwrandewch yn ofalus a pheidiwch â chynhyrfu" in reply.text     # not "arhoswch yn dawel"
+    assert "arhoswch yn dawel" not in reply.text
     assert "Ffoniwch 0800 1111" in reply.text                     # Childline, number unchanged
-    for english in ("What to do now", "Phone ", "immediate danger", "Open now", "Follow your"):
+    for english in ("What to do now", "Phone ", "immediate danger", "Open now", "Report it"):
         assert english not in reply.text
-    english = directory.emergency_reply(at=at, lang="en").text
+    english = directory.emergency_reply(at=at, lang="en", authority=swansea).text
     assert re.findall(r"\d[\d ]{2,}\d", reply.text) == re.findall(r"\d[\d ]{2,}\d", english)
 
 

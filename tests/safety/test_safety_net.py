@@ -1,0 +1,123 @@
+"""The learned second net and how its alarm combines with the rules'.
+
+A small net is trained here on a handful of messages (the real one is trained
+with the model on data/safety/net_training.yml and the NLU examples); the
+behaviour under test is the combination, which does not depend on its size.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.safety import get_detector
+from bot.safety.layer import SafetyLayer
+from bot.safety.net import RiskNet, net_file_examples, training_pool, NET_TRAINING_FILE
+
+RISK = ["she keeps asking which multistorey is the tallest after crying all week",
+        "he's been weirdly sorting out who gets his games when he's gone",
+        "she said she has worked out how she will do it",
+        "he told me they will not have to deal with him for much longer",
+        "she asked how long until the rope would work, she was shaking",
+        "he has been packing up his room and saying thank you to everyone"] * 3
+URGENT = ["she skips every meal and hides food in her bag",
+          "he has gone very quiet and barely eats these days"] * 3
+SAFE = ["how do I explain co-regulation to a new teaching assistant",
+        "can I book a drop-in with the educational psychologist",
+        "what does holding on mean in the NEST framework",
+        "our Year 6 are doing a project on bridges of Wales",
+        "thank you for everything this term, see you in January",
+        "which building in Cardiff is the tallest for our maths lesson",
+        "what are the signs of grooming for our staff training",
+        "who can I call tonight for advice about a worried parent"] * 3
+
+
+@pytest.fixture(scope="module")
+def net():
+    texts = RISK + URGENT + SAFE
+    labels = ["emergency"] * len(RISK) + ["urgent"] * len(URGENT) + ["safe"] * len(SAFE)
+    return RiskNet(C=16, threshold=0.5, urgent_threshold=0.9).fit(texts, labels)
+
+
+def test_the_net_scores_risk_above_practice_questions(net):
+    risky, plain = net.scores(["she asked me how long until the rope would work, she has been crying all week",
+                               "how do I explain co-regulation to the new teaching assistant"])
+    assert risky.risk > 0.5 > plain.risk
+    assert 0.0 <= risky.urgent <= 1.0
+
+
+def test_an_alarm_from_the_net_alone_is_emergency_unless_it_is_sure_of_urgent(net):
+    layer = SafetyLayer(get_detector(), net)
+    text = "she asked me how long until the rope would work, she has been crying all week"
+    result = layer.assess(text)
+    assert result.at_risk and "net" in result.fired_by
+    assert result.level == ("urgent" if result.net["urgent"] >= net.urgent_threshold else "emergency")
+    assert result.net["risk"] >= net.threshold
+
+
+def test_the_rules_alarm_stands_when_the_net_is_quiet(net):
+    layer = SafetyLayer(get_detector(), net)
+    result = layer.assess("she told me her dad hits her")
+    assert result.at_risk and "rules" in result.fired_by and result.level == "emergency"
+    assert result.net is not None
+
+
+def test_an_urgent_rule_is_raised_to_emergency_only_when_the_net_is_confident():
+    class Confident:
+        threshold, urgent_threshold = 0.5, 0.9
+
+        def __init__(self, urgent):
+            self.urgent = urgent
+
+        def scores(self, texts, embeddings=None, welsh=None):
+            from bot.safety.net import NetScore
+            return [NetScore(0.95, self.urgent) for _ in texts]
+
+        level = RiskNet.level
+
+    text = "A Year 9 girl has stopped eating lunch and seems withdrawn, what should I do?"
+    assert get_detector().assess(text).level == "urgent"
+    assert SafetyLayer(get_detector(), Confident(0.05)).assess(text).level == "emergency"
+    assert SafetyLayer(get_detector(), Confident(0.5)).assess(text).level == "urgent"
+
+
+def test_nothing_fires_on_empty_input(net):
+    layer = SafetyLayer(get_detector(), net)
+    for text in ("", "   ", None):
+        assert layer.assess(text).at_risk is False
+
+
+def test_the_net_saves_and_loads(net, tmp_path):
+    net.save(tmp_path / "net.pkl")
+    again = RiskNet.load(tmp_path / "net.pkl")
+    texts = ["he has been packing up his room and saying thank you to everyone"]
+    assert again.scores(texts)[0] == net.scores(texts)[0]
+
+
+def test_the_training_pool_never_reads_the_test_sets():
+    pool = training_pool()
+    origins = {e.origin for e in pool}
+    assert "net_training.yml" in origins and all(o.endswith(".yml") for o in origins)
+    assert not any("blind" in o or "safety_messages" in o for o in origins)
+    assert {e.label for e in pool} == {"safe", "urgent", "emergency"}
+
+
+def test_the_training_file_holds_both_languages_and_levels():
+    examples = net_file_examples(NET_TRAINING_FILE)
+    risk = [e for e in examples if e.label != "safe"]
+    near = [e for e in examples if e.label == "safe"]
+    assert len(risk) >= 700 and len(near) >= 700
+    assert sum(e.lang == "cy" for e in risk) >= 150 and sum(e.lang == "cy" for e in near) >= 150
+    assert {e.label for e in risk} == {"urgent", "emergency"}
+
+
+def test_no_evaluation_message_is_in_the_training_file():
+    from pathlib import Path
+    from ruamel.yaml import YAML
+    folder = Path(__file__).parent
+    training = {e.text.strip().lower() for e in net_file_examples(NET_TRAINING_FILE)}
+    for name in ("safety_messages.yml", "blind_round1.yml", "blind_round2.yml"):
+        data = YAML(typ="safe").load((folder / name).read_text(encoding="utf-8"))
+        for key in ("risk", "near_miss"):
+            for entry in data.get(key) or []:
+                text = entry["text"] if isinstance(entry, dict) else entry
+                assert text.strip().lower() not in training, (name, text)
