@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Tuple
 
 from bot import clock
 from bot.datafile import DataError, load_yaml, pick
-from bot.services.hours import (BANK_AS_USUAL, BANK_CLOSED, DAY_KEYS, UTC, AlwaysOpen, Interval,
+from bot.services.hours import (BANK_AS_USUAL, BANK_CLOSED, BANK_UNPUBLISHED, DAY_KEYS, UTC, AlwaysOpen, Interval,
                                 WeeklyHours, WhenClosed, closes_after, complement, opens_at_or_after)
 from bot.services.loader import (AUDIENCES, CHANNELS, URGENCIES, Service, ServiceData,
                                  parse_services_file)
@@ -188,6 +188,8 @@ class ServiceDirectory:
                 i = j + 1
         if hours.bank_holidays == BANK_CLOSED:
             parts.append(self._t("bank_holidays_closed", lang))
+        elif hours.bank_holidays == BANK_UNPUBLISHED:
+            parts.append(self._t("bank_holidays_unpublished", lang))
         elif hours.bank_holidays != BANK_AS_USUAL:
             parts.append(self._t("bank_holidays_hours", lang, ranges=self._ranges_text(hours.bank_holidays, lang)))
         return self._t("list_sep", lang).join(parts)
@@ -203,6 +205,14 @@ class ServiceDirectory:
     def status_text(self, service_id: str, at: Optional[datetime] = None, lang: str = "en") -> str:
         """"Open now", "Open now, until 10pm" or "Closed — reopens tomorrow at 8am"."""
         at = self._at(at)
+        text = self._status_text(service_id, at, lang)
+        hours = self.get(service_id).hours
+        if getattr(hours, "bank_holidays", None) == BANK_UNPUBLISHED \
+                and self.is_bank_holiday(at.astimezone(clock.LONDON).date()):
+            text += " — " + self._t("hours_may_differ", lang)
+        return text
+
+    def _status_text(self, service_id: str, at: datetime, lang: str) -> str:
         st = self.status(service_id, at)
         if st.open_now:
             if st.closes is not None and st.closes - at <= timedelta(hours=24):
@@ -392,8 +402,8 @@ class ServiceDirectory:
                  and (not st.only_for_rules or fired & set(st.only_for_rules))]
         texts = [pick(st.text, lang).format(childrens_services=team_text) for st in steps]
         lines_ = self._young_person_lines()
-        lines_block = "\n".join(f"• {pick(sv.name, lang)}: {self.contacts_text(sv, lang, with_web=False)}"
-                                for sv in lines_)
+        lines_block = "\n".join(f"• {pick(sv.name, lang)}{self._language_note(sv, lang)}: "
+                                f"{self.contacts_text(sv, lang, with_web=False)}" for sv in lines_)
         # the last step introduces the 24/7 lines
         if level == "emergency":
             parts = [texts[0], self._t("emergency_header", lang),
@@ -418,6 +428,13 @@ class ServiceDirectory:
             "services": [self.service_payload(sv, at, lang) for sv in services],
         }
         return Reply(text="\n\n".join(p for p in parts if p), payload=payload, open_now=None)
+
+    def _language_note(self, service: Service, lang: str) -> str:
+        """" (Saesneg)" after a line that does not answer in the reader's language."""
+        if lang == "en" or lang in service.languages:
+            return ""
+        note = self._t("english_only", lang)
+        return f" {note}" if note else ""
 
     def safeguarding_detail(self, level: str = "emergency", lang: str = "en", rules=()) -> str:
         """The "More detail" text: each step's detail and its source."""

@@ -110,6 +110,9 @@ class WhenClosed:
 
 BANK_AS_USUAL = "as_usual"
 BANK_CLOSED = "closed"
+#: the service publishes no bank-holiday hours: usual hours are assumed and the
+#: status says "hours may differ today" on a bank holiday
+BANK_UNPUBLISHED = "unpublished"
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ class WeeklyHours:
     kind: str = "weekly"
 
     def ranges_on(self, day: date, is_holiday: Callable[[date], bool]) -> Tuple[TimeRange, ...]:
-        if self.bank_holidays != BANK_AS_USUAL and is_holiday(day):
+        if self.bank_holidays not in (BANK_AS_USUAL, BANK_UNPUBLISHED) and is_holiday(day):
             return () if self.bank_holidays == BANK_CLOSED else self.bank_holidays
         return self.days.get(day.weekday(), ())
 

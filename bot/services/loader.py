@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from bot.datafile import DataError, LANGUAGES, Located, as_date, line_of
 from bot.services.holidays import BankHolidays, ExtraHoliday, MovedHoliday
-from bot.services.hours import (BANK_AS_USUAL, BANK_CLOSED, DAY_KEYS, MINUTES_PER_DAY, AlwaysOpen,
+from bot.services.hours import (BANK_AS_USUAL, BANK_CLOSED, BANK_UNPUBLISHED, DAY_KEYS, MINUTES_PER_DAY, AlwaysOpen,
                                 TimeRange, WeeklyHours, WhenClosed, parse_range)
 
 AUDIENCES = ("young_person", "parent", "professional", "anyone")
@@ -50,7 +50,8 @@ TEMPLATE_FIELDS: Dict[str, set] = {
     "consultation_open": {"name", "until", "contacts"}, "consultation_open_no_until": {"name", "contacts"},
     "consultation_closed": {"name", "when", "hours"}, "consultation_never": {"name"},
     "consultation_open_now_header": set(), "bank_holiday_today": {"name"},
-    "urgent_header": set(), "urgent_footer": set(),
+    "urgent_header": set(), "urgent_footer": set(), "hours_may_differ": set(),
+    "bank_holidays_unpublished": set(), "english_only": set(),
     "authority_team": {"authority", "team", "phone", "status"},
     "authority_no_phone": {"authority", "team"},
     "authority_closed": {"authority", "team", "phone", "when", "after_hours"},
@@ -212,13 +213,13 @@ def _parse_hours(path, svc_node, entry) -> Any:
     bank: Any = BANK_AS_USUAL
     if "bank_holidays" in node:
         value = node["bank_holidays"]
-        if value in (BANK_AS_USUAL, BANK_CLOSED):
+        if value in (BANK_AS_USUAL, BANK_CLOSED, BANK_UNPUBLISHED):
             bank = value
         elif isinstance(value, list):
             bank = _parse_ranges(path, node, "bank_holidays", entry, "hours.bank_holidays", value) or BANK_CLOSED
         else:
             raise _err(path, node, "bank_holidays", entry, "hours.bank_holidays",
-                       "must be closed, as_usual or a list of time ranges")
+                       "must be closed, as_usual, unpublished or a list of time ranges")
     if not days and not isinstance(bank, tuple):
         raise _err(path, svc_node, "hours", entry, "hours",
                    "no opening hours at all: give weekday ranges, always_open or when_closed")

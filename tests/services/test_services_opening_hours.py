@@ -66,9 +66,9 @@ def test_substitute_boxing_day_2026_12_28(d):
     assert not d.is_open(LINE, at) and not d.is_open(DAY, at) and d.is_open(OOH, at)
     assert not d.is_open("mind_infoline", at)
     assert d.status_text(LINE, at) == "Closed — reopens tomorrow at 9am"
-    # NSPCC keeps its shorter (weekend) hours on bank holidays
-    assert d.status_text("nspcc_helpline", at) == "Open now, until 6pm"
-    assert not d.is_open("nspcc_helpline", london(2026, 12, 28, 20, 0))
+    # NSPCC publishes no bank-holiday hours: usual hours, and the bot says they may differ
+    assert d.status_text("nspcc_helpline", at) == "Open now, until 10pm — hours may differ today (bank holiday)"
+    assert d.status_text("nspcc_helpline", london(2026, 12, 29, 10, 0)) == "Open now, until 10pm"
 
 
 def test_christmas_eve_evening_reopens_after_the_four_day_break(d):
@@ -177,7 +177,7 @@ def test_nest_now_across_the_change(d, monkeypatch):
     ("samaritans_welsh", "7pm–11pm every day"),
     (LINE, "Mon–Fri 9am–5pm, closed on bank holidays"),
     (DAY, "Mon–Thu 8:30am–5pm, Fri 8:30am–4:30pm, closed on bank holidays"),
-    ("nspcc_helpline", "Mon–Fri 8am–10pm, Sat–Sun 9am–6pm, bank holidays 9am–6pm"),
+    ("nspcc_helpline", "Mon–Fri 8am–10pm, Sat–Sun 9am–6pm, bank holiday hours not published"),
     (OOH, "evenings, nights, weekends and bank holidays"),
 ])
 def test_hours_text(d, sid, text):

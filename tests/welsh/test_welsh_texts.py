@@ -133,3 +133,12 @@ def test_welsh_privacy_notices_state_the_enforced_periods():
     assert "14 diwrnod" in line and "45 diwrnod ar ôl y sesiwn" in line and "dileu fy sgwrs" in line
     assert "14 diwrnod ar ôl eich neges olaf" in what_we_keep("cy", policy)
     assert "45 diwrnod ar ôl ei sesiwn" in deleted_notice("cy", policy)
+
+
+def test_english_only_lines_are_marked_in_the_welsh_emergency_reply(directory):
+    reply = directory.emergency_reply(at=datetime(2026, 3, 4, 21, 15, tzinfo=LONDON), lang="cy")
+    lines = {line.split(":")[0] for line in reply.text.splitlines() if line.startswith("• ")}
+    assert "• Samariaid (Saesneg)" in lines and "• Shout 85258 (Saesneg)" in lines
+    assert "• Childline" in lines or any(l.startswith("• Childline") for l in lines)
+    english = directory.emergency_reply(at=datetime(2026, 3, 4, 21, 15, tzinfo=LONDON), lang="en").text
+    assert "(Saesneg)" not in english and "(English only)" not in english
