@@ -107,13 +107,29 @@ def main(argv=None) -> int:
     parser.add_argument("--model", default=str(REPO / "models" / "nest-bot.tar.gz"))
     parser.add_argument("--rules-only", action="store_true")
     parser.add_argument("--show", action="store_true")
+    parser.add_argument("--min-recall", type=float, default=None,
+                        help="fail (exit 1) if any file's recall is below this")
+    parser.add_argument("--max-false-alarms", type=float, default=None,
+                        help="fail if any file's false-alarm rate is above this")
+    parser.add_argument("--max-emergency-under", type=int, default=None,
+                        help="fail if more emergency messages than this get less than emergency")
     args = parser.parse_args(argv)
     net = None if args.rules_only else net_from_model(Path(args.model))
     layer = SafetyLayer(get_detector(), net)
+    failed = []
     for name in args.files:
         risk, near = load_set(Path(name))
-        report(Path(name).name, score(layer, risk, near), args.show)
-    return 0
+        caught, n_risk, alarms, n_near, under, _, _, _ = report(
+            Path(name).name, score(layer, risk, near), args.show)["all"]
+        if args.min_recall is not None and n_risk and caught / n_risk < args.min_recall:
+            failed.append(f"{name}: recall {caught}/{n_risk} below {args.min_recall}")
+        if args.max_false_alarms is not None and n_near and alarms / n_near > args.max_false_alarms:
+            failed.append(f"{name}: false alarms {alarms}/{n_near} above {args.max_false_alarms}")
+        if args.max_emergency_under is not None and under > args.max_emergency_under:
+            failed.append(f"{name}: {under} emergency messages given less than emergency")
+    for line in failed:
+        print(f"FAILED {line}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

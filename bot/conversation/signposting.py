@@ -84,10 +84,13 @@ def emergency(lang: str = "en", at=None, form_paused: bool = False, *, level: st
                    button(t("button.more_lines", lang), "ask_helpline")]
     buttons.append(button(t("button.more_detail", lang), "tell_me_more"))
     text = reply.text
+    prompt = follow
     if authority is None:
-        text += "\n\n" + directory._t("authority_ask", lang)
+        ask = directory.template("authority_ask", lang)
+        text += "\n\n" + ask
+        prompt = ask + " " + follow
         buttons += _authority_buttons(lang)
-    payload = dict(reply.payload, rules=list(rules or ()))
+    payload = dict(reply.payload, rules=list(rules or ()), prompt=prompt)
     return BotMessage(text + "\n\n" + follow, buttons, payload)
 
 

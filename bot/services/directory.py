@@ -122,6 +122,10 @@ class ServiceDirectory:
         return closes.astimezone(clock.LONDON) if closes else None
 
     # ------------------------------------------------------------ formatting
+    def template(self, key: str, lang: str, **values) -> str:
+        """A reply template of the services file, filled in."""
+        return self._t(key, lang, **values)
+
     def _t(self, key: str, lang: str, **values) -> str:
         text = pick(self.templates[key], lang)
         return text.format(**values) if values else text

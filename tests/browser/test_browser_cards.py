@@ -73,6 +73,32 @@ def test_emergency_card_from_the_safety_reply(fake, fake_page):
     fake_page.screenshot("card-emergency")
 
 
+def test_the_emergency_card_asks_which_local_authority_where_you_can_see_it(fake, fake_page):
+    message = signposting.emergency("en", at=SATURDAY_11PM)
+    fake.reply("she posted a goodbye message", rest_entries(message))
+    turn = fake_page.type_and_enter("she posted a goodbye message")
+    card = turn.find_element("css selector", ".card.signpost.emergency")
+    prompt = card.find_element("css selector", "p.prompt")
+    assert prompt.is_displayed() and "Which local authority area" in prompt.text
+    titles = [b.text for b in turn.find_elements("css selector", "button.reply")]
+    assert "Swansea Council" in titles and "Cardiff Council" in titles
+
+
+def test_urgent_safeguarding_card_lists_the_steps_without_a_999_banner(fake, fake_page):
+    from bot.services.authorities import get_authorities
+    message = signposting.emergency("en", at=TUESDAY_10AM, level="urgent",
+                                    authority=get_authorities()["swansea"])
+    fake.reply("she has stopped eating lunch", rest_entries(message))
+    turn = fake_page.type_and_enter("she has stopped eating lunch")
+    card = turn.find_element("css selector", ".card.signpost")
+    assert "emergency" not in card.get_attribute("class")
+    assert not card.find_elements("css selector", "a.call-999")
+    steps = [li.text for li in card.find_elements("css selector", ".steps li")]
+    assert steps == [s["text"] for s in message.custom["steps"]]
+    assert any("Act today" in s for s in steps) and any("01792 635700" in s for s in steps)
+    assert fake_page.console_errors() == []
+
+
 @pytest.mark.parametrize("at, name", [(TUESDAY_10AM, "weekday"), (SATURDAY_11PM, "night")])
 def test_signposting_card_shows_each_service_with_links_and_open_label(fake, fake_page, at, name):
     message = signposting.signpost("who can I call now", "en", at=at)

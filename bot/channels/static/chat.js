@@ -253,12 +253,23 @@
       // 999 is the big link above; the other services are listed below
       services = services.filter(function (s) { return dialable(s.phone || "") !== "999"; });
       if (services.length) card.appendChild(el("h4", {text: t("signpost.lines", null, lang)}));
+    } else if (payload.safeguarding) {
+      // the urgent safeguarding reply: act today, no 999 banner
+      var todo = Array.isArray(payload.steps) ? payload.steps.filter(function (s) { return s && isText(s.text); }) : [];
+      if (todo.length) {
+        card.appendChild(el("h4", {text: t("signpost.steps", null, lang)}));
+        var ol = el("ol", {"class": "steps"});
+        todo.forEach(function (s) { ol.appendChild(el("li", {text: s.text})); });
+        card.appendChild(ol);
+      }
     }
     if (services.length) {
       var ul = el("ul", {"class": "services"});
       services.forEach(function (s) { ul.appendChild(serviceItem(s, lang, emergency ? "h5" : "h4")); });
       card.appendChild(ul);
     }
+    // what the buttons below are for (which local authority; carry on with a booking)
+    if (isText(payload.prompt)) card.appendChild(el("p", {"class": "prompt", text: payload.prompt}));
     return card;
   }
 
