@@ -107,8 +107,8 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
             "net": True,
             "net_C": 16.0,
             # Chosen by cross-validation of the training pool (bench/safety_net_cv.py).
-            "net_threshold": 0.56,
-            "net_urgent_threshold": 0.99,
+            "net_threshold": 0.50,
+            "net_urgent_threshold": 0.95,
             # The net's own training files; None = data/safety/net_training*.yml.
             "net_training_files": None,
         }
