@@ -55,7 +55,7 @@ CACHE_MAX_CHARS = 4000
 _SENTENCE_ENDS = frozenset({".", "!", "?", ";", "...", "\u2026"})
 #: Words that make a sentence about a particular child (English and Welsh).
 _PERSONAL = frozenset({"she", "he", "her", "his", "him", "hers", "they", "them", "their",
-                       "hi", "fe", "fo", "ei", "nhw", "iddi", "iddo"})
+                       "hi", "fe", "fo", "ei", "iddi", "iddo"})
 
 
 @dataclass(frozen=True)
@@ -317,7 +317,9 @@ class RiskDetector:
             # a message-wide framing ("for our PSHE lesson") never cancels a sentence about
             # a particular child ("Her stepdad hits her."), unless it is an unmistakable
             # made-up scenario (over_cues)
-            if sup.over_cues or (not cue and not personal):
+            # a bare topic word (a generic rule: "her project on suicide") may be cancelled
+            # in a sentence about a child; a description of what is happening may not
+            if sup.over_cues or (not cue and (not personal or rule.generic)):
                 if sup.cancels == "all" or rule.generic:
                     return sup.id
         if cue:
