@@ -54,7 +54,7 @@ CACHE_MAX_CHARS = 4000
 
 _SENTENCE_ENDS = frozenset({".", "!", "?", ";", "...", "\u2026"})
 #: Words that make a sentence about a particular child (English and Welsh).
-_PERSONAL = frozenset({"she", "he", "her", "his", "him", "hers", "they", "them", "their",
+_PERSONAL = frozenset({"she", "he", "her", "his", "him", "hers", "their",
                        "hi", "fe", "fo", "ei", "iddi", "iddo"})
 
 
