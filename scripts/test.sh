@@ -8,23 +8,23 @@ bash scripts/ensure-services.sh
 
 step() { printf '\n=== %s\n' "$*"; }
 
-step "1/6 unit tests (no trained model needed)"
+step "1/7 unit tests (no trained model needed)"
 pytest -q -m "not slow" -p no:cacheprovider
 
-step "2/6 train the model if the training data changed"
+step "2/7 train the model if the training data changed"
 nest-bot train
 
-step "3/6 rasa data validate"
+step "3/7 rasa data validate"
 rasa data validate --data data/nlu data/stories --domain domain.yml --config config.yml \
   --fail-on-warnings 2>&1 | grep -vE "^\s*$" | tail -n 20
 test "${PIPESTATUS[0]}" -eq 0
 
-step "4/6 conversation tests (tests/stories) with rasa test"
+step "4/7 conversation tests (tests/stories) with rasa test"
 rasa test core --stories tests/stories --model models/nest-bot.tar.gz --endpoints endpoints.yml \
   --out results/core --fail-on-prediction-errors --no-plot 2>&1 | tail -n 15
 test "${PIPESTATUS[0]}" -eq 0
 
-step "5/6 held-out topic accuracy (tests/nlu_holdout*.yml, never trained on)"
+step "5/7 held-out topic accuracy (tests/nlu_holdout*.yml, never trained on)"
 # Regression guards just under the figures measured 2026-11-30 (README): English 0.934,
 # fresh English 0.884, second fresh English (written blind) 0.958; Welsh 0.844, fresh Welsh
 # 0.869. The targets are 0.92 (English) and 0.85 (Welsh).
@@ -34,7 +34,15 @@ python bench/holdout.py --quiet --file tests/nlu_holdout_fresh2.yml --min-accura
 python bench/holdout.py --quiet --file tests/nlu_holdout_cy.yml --min-accuracy "${NEST_MIN_HOLDOUT_ACCURACY_CY:-0.83}"
 python bench/holdout.py --quiet --file tests/nlu_holdout_fresh_cy.yml --min-accuracy "${NEST_MIN_HOLDOUT_ACCURACY_FRESH_CY:-0.85}"
 
-step "6/6 integration tests: both servers from the trained model, over the REST webhook"
+step "6/7 safety: the rules OR the trained net on the regression and blind sets (docs/safety-evaluation.md)"
+# Every risk message must raise the alarm and no emergency may be answered at a lower level;
+# false alarms guarded at the measured figures (the target is 2%).
+python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms 0.02 \
+  tests/safety/safety_messages.yml tests/safety/blind_round1.yml
+python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms 0.035 \
+  tests/safety/blind_round2.yml
+
+step "7/7 integration tests: both servers from the trained model, over the REST webhook"
 pytest -q -m slow -p no:cacheprovider
 
 printf '\nall tests passed\n'
