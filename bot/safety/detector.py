@@ -281,6 +281,8 @@ class RiskDetector:
                             continue
                     hits.append((ci, sentence_of[start], start, end, rule))
         hits.sort(key=lambda h: (h[0], h[2], -h[3], h[4].id))
+        # the same suppressor for the same match whatever order the matchers ran in
+        message_sups = sorted({sup.id: sup for sup in message_sups}.values(), key=lambda sup: sup.id)
 
         kept: dict[str, Rule] = {}
         suppressed: dict[str, None] = {}
