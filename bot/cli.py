@@ -28,6 +28,7 @@ def prepare_data() -> None:
     from bot.privacy.notice import load_notice
     from bot.privacy.retention import apply_retention, describe
     from bot.services import get_directory
+    from bot.services.authorities import get_authorities
     from bot.texts import load_texts
 
     from bot.booking import load_directory, sync_directory
@@ -35,6 +36,7 @@ def prepare_data() -> None:
 
     get_catalogue()
     get_directory()
+    get_authorities()                           # data/services/local_authorities.yml
     load_texts()
     load_notice()
     directory = load_directory()
