@@ -37,8 +37,7 @@ TRAINING_INPUTS = ("config.yml", "domain.yml", "data/nlu", "data/stories",
                    "bot/nlu/language_fallback.py",
                    "bot/nlu/risk_detector.py", "bot/nlu/language_detector.py", "bot/nlu/empty_guard.py",
                    "bot/nlp.py", "requirements/constraints.txt",
-                   "data/safety/net_training.yml", "data/safety/net_training_extra.yml",
-                   "data/safety/net_training_everyday.yml", "bot/safety/net.py", "bot/safety/layer.py")
+                   "data/safety/net_training*.yml", "bot/safety/net.py", "bot/safety/layer.py")
 
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false", "PYTHONWARNINGS": "ignore",
              "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_ENABLE_ONEDNN_OPTS": "0",
@@ -50,6 +49,9 @@ QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false", "PY
 def _files(inputs: Iterable[str]) -> List[Path]:
     out: List[Path] = []
     for name in inputs:
+        if "*" in name:
+            out += sorted(p for p in REPO.glob(name) if p.is_file())
+            continue
         path = REPO / name
         if path.is_dir():
             out += sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)

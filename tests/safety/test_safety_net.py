@@ -121,3 +121,11 @@ def test_no_evaluation_message_is_in_the_training_file():
             for entry in data.get(key) or []:
                 text = entry["text"] if isinstance(entry, dict) else entry
                 assert text.strip().lower() not in training, (name, text)
+
+
+def test_every_net_training_file_makes_the_model_retrain():
+    """The launcher retrains when the training inputs change: the net's files are among them."""
+    from bot import launcher
+    from bot.safety.net import net_training_files
+    inputs = set(launcher._files(launcher.TRAINING_INPUTS))
+    assert net_training_files() and set(net_training_files()) <= inputs
