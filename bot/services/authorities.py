@@ -144,10 +144,7 @@ def _error(path: Path, data: Any, exc: ValidationError) -> DataError:
         try:
             parent = node
             node = node[key]
-            if isinstance(parent, dict):
-                line = line_of(parent, key) or line
-            elif isinstance(parent, list):
-                line = line_of(parent, key) or line
+            line = line_of(parent, key) or line
         except (KeyError, IndexError, TypeError):
             break
         if i == 1 and isinstance(node, dict) and isinstance(node.get("id"), str):

@@ -76,31 +76,23 @@ class ServiceDirectory:
     def _at(at: Optional[datetime]) -> datetime:
         return (clock.to_london(at) if at is not None else clock.now()).astimezone(UTC)
 
-    def _intervals(self, service: Service, start: datetime, end: datetime) -> List[Interval]:
-        hours = service.hours
+    def _intervals(self, hours, start: datetime, end: datetime) -> List[Interval]:
         if isinstance(hours, AlwaysOpen):
             return [(start, end)]
         if isinstance(hours, WhenClosed):
-            return complement(self._intervals(self.get(hours.other), start, end), start, end)
+            return complement(self._intervals(self.get(hours.other).hours, start, end), start, end)
         return hours.intervals(start, end, self.is_bank_holiday)
 
     def status(self, service_id: str, at: Optional[datetime] = None) -> Status:
-        at = self._at(at)
-        end = at + LOOK_AHEAD
-        intervals = self._intervals(self.get(service_id), at - LOOK_BACK, end)
-        closes = closes_after(intervals, at)
-        if closes is not None:
-            return Status(True, at, None if closes >= end else closes)
-        return Status(False, opens_at_or_after(intervals, at), None)
+        return self.status_of_hours(self.get(service_id).hours, at)
 
     def status_of_hours(self, hours, at: Optional[datetime] = None) -> Status:
-        """:meth:`status` for hours that belong to no service (a local
-        authority's teams, bot.services.authorities), with this file's bank holidays."""
+        """Open now, until when, or when next open, for any hours of this file's
+        kinds: a service's, or a local authority team's (bot.services.authorities),
+        with this file's bank holidays."""
         at = self._at(at)
         end = at + LOOK_AHEAD
-        if isinstance(hours, AlwaysOpen):
-            return Status(True, at, None)
-        intervals = hours.intervals(at - LOOK_BACK, end, self.is_bank_holiday)
+        intervals = self._intervals(hours, at - LOOK_BACK, end)
         closes = closes_after(intervals, at)
         if closes is not None:
             return Status(True, at, None if closes >= end else closes)
@@ -401,9 +393,7 @@ class ServiceDirectory:
             team_text, team_payload = self.authority_team_text(authority, at, lang)
         else:
             team_text, team_payload = self._t("authority_unknown", lang), None
-        fired = set(rules or ())
-        steps = [st for st in self.steps if level in st.levels
-                 and (not st.only_for_rules or fired & set(st.only_for_rules))]
+        steps = self._steps_for(level, rules)
         texts = [pick(st.text, lang).format(childrens_services=team_text) for st in steps]
         lines_ = self._young_person_lines()
         lines_block = "\n".join(f"• {pick(sv.name, lang)}{self._language_note(sv, lang)}: "
@@ -440,13 +430,17 @@ class ServiceDirectory:
         note = self._t("english_only", lang)
         return f" {note}" if note else ""
 
+    def _steps_for(self, level: str, rules=()) -> list:
+        """The safeguarding steps of a reply at ``level``; a step marked
+        ``only_for_rules`` only when one of those risk rules fired."""
+        fired = set(rules or ())
+        return [st for st in self.steps if level in st.levels
+                and (not st.only_for_rules or fired & set(st.only_for_rules))]
+
     def safeguarding_detail(self, level: str = "emergency", lang: str = "en", rules=()) -> str:
         """The "More detail" text: each step's detail and its source."""
-        fired = set(rules or ())
         out = []
-        for st in self.steps:
-            if level not in st.levels or (st.only_for_rules and not fired & set(st.only_for_rules)):
-                continue
+        for st in self._steps_for(level, rules):
             if not st.detail:
                 continue
             line = f"• {pick(st.detail, lang)}"

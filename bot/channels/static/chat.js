@@ -238,9 +238,9 @@
             : payload.urgency === "urgent" ? "signpost.heading_urgent" : "signpost.heading_routine";
     card.appendChild(el("h3", {id: headingId, text: t(key, null, lang)}));
     var services = Array.isArray(payload.services) ? payload.services.filter(function (s) { return s && typeof s === "object"; }) : [];
+    var steps = Array.isArray(payload.steps) ? payload.steps.filter(function (s) { return s && isText(s.text); }) : [];
     if (emergency) {
       card.appendChild(el("a", {"class": "call-999", href: "tel:999"}, t("signpost.call_999", null, lang)));
-      var steps = Array.isArray(payload.steps) ? payload.steps.filter(function (s) { return s && isText(s.text); }) : [];
       if (steps.length) {
         card.appendChild(el("p", {"class": "lead", text: steps[0].text}));
         if (steps.length > 1) {
@@ -255,11 +255,10 @@
       if (services.length) card.appendChild(el("h4", {text: t("signpost.lines", null, lang)}));
     } else if (payload.safeguarding) {
       // the urgent safeguarding reply: act today, no 999 banner
-      var todo = Array.isArray(payload.steps) ? payload.steps.filter(function (s) { return s && isText(s.text); }) : [];
-      if (todo.length) {
+      if (steps.length) {
         card.appendChild(el("h4", {text: t("signpost.steps", null, lang)}));
         var ol = el("ol", {"class": "steps"});
-        todo.forEach(function (s) { ol.appendChild(el("li", {text: s.text})); });
+        steps.forEach(function (s) { ol.appendChild(el("li", {text: s.text})); });
         card.appendChild(ol);
       }
     }
