@@ -61,7 +61,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.safety.detector import HISTORY_WINDOW, RiskDetector as Detector, get_detector
 from bot.safety.layer import SafetyLayer
-from bot.safety.net import RiskNet, embed, net_file_examples, net_training_files
+from bot.safety.net import (Example, RiskNet, embed, label_of_intent, merge_examples,
+                            net_file_examples, net_training_files)
 
 NET_FILE = "risk_net.pkl"
 
@@ -154,25 +155,19 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
     def train(self, training_data: TrainingData) -> Resource:
         if not self._config["net"] or self._model_storage is None:
             return self._resource
-        texts, labels, vectors, seen = [], [], [], set()
+        # the NLU examples with the MiniLM features the featurizer already computed
+        features = {}
+        nlu = []
         for message in training_data.intent_examples:
             text = message.get(TEXT) or ""
-            key = text.strip().lower()
-            if not key or key in seen or text.startswith("/"):
-                continue
-            seen.add(key)
-            texts.append(text)
-            labels.append("emergency" if message.get(INTENT) == self.intent else "safe")
+            nlu.append(Example(text, label_of_intent(message.get(INTENT))))
             _, sentence = message.get_dense_features(TEXT)
-            vectors.append(None if sentence is None else np.asarray(sentence.features).reshape(-1))
+            if sentence is not None:
+                features.setdefault(text, np.asarray(sentence.features).reshape(-1))
         files = self._config.get("net_training_files") or net_training_files()
-        for example in (e for f in files for e in net_file_examples(Path(f))):
-            key = example.text.lower()
-            if key and key not in seen:
-                seen.add(key)
-                texts.append(example.text)
-                labels.append(example.label)
-                vectors.append(None)
+        pool = merge_examples(nlu, (e for f in files for e in net_file_examples(Path(f))))
+        texts, labels = [e.text for e in pool], [e.label for e in pool]
+        vectors = [features.get(text) for text in texts]
         missing = [i for i, v in enumerate(vectors) if v is None or v.shape != (384,)]
         if missing:
             for i, v in zip(missing, embed([texts[i] for i in missing])):

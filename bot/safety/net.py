@@ -212,6 +212,24 @@ def net_file_examples(path: Path) -> List[Example]:
     return out
 
 
+def label_of_intent(intent: Optional[str]) -> str:
+    """An NLU example's label for the net: risk_disclosure is an emergency, the rest safe."""
+    return "emergency" if intent == RISK_INTENT else "safe"
+
+
+def merge_examples(*groups: Iterable[Example]) -> List[Example]:
+    """The examples of ``groups`` in order, without button payloads ("/intent")
+    and without repeats (case-insensitive; the first wins)."""
+    seen, pool = set(), []
+    for group in groups:
+        for example in group:
+            key = example.text.strip().lower()
+            if key and key not in seen and not example.text.startswith("/"):
+                seen.add(key)
+                pool.append(example)
+    return pool
+
+
 def _nlu_examples(folder: Path) -> List[Example]:
     """(text, label) of every intent example under data/nlu, read as plain YAML."""
     out: List[Example] = []
@@ -221,7 +239,7 @@ def _nlu_examples(folder: Path) -> List[Example]:
             intent = block.get("intent") if isinstance(block, dict) else None
             if not intent:
                 continue
-            label = "emergency" if intent == RISK_INTENT else "safe"
+            label = label_of_intent(intent)
             for line in str(block.get("examples") or "").splitlines():
                 line = line.strip()
                 if line.startswith("- "):
@@ -234,15 +252,9 @@ def _nlu_examples(folder: Path) -> List[Example]:
 def training_pool(net_files: Optional[Sequence[Path]] = None,
                   nlu_folder: Path | str = NLU_FOLDER) -> List[Example]:
     """Every training example, duplicates removed (the first label wins)."""
-    seen, pool = set(), []
     files = net_training_files() if net_files is None else net_files
-    examples = [e for f in files for e in net_file_examples(Path(f))]
-    for example in examples + _nlu_examples(Path(nlu_folder)):
-        key = example.text.lower()
-        if key and key not in seen:
-            seen.add(key)
-            pool.append(example)
-    return pool
+    return merge_examples((e for f in files for e in net_file_examples(Path(f))),
+                          _nlu_examples(Path(nlu_folder)))
 
 
 def pool_fingerprint(pool: Iterable[Example]) -> str:
