@@ -45,6 +45,8 @@ def _new_attempt() -> SlotSet:
 def _attempt(tracker: Tracker) -> str:
     # a conversation whose form started before attempts existed gets a fresh one
     return tracker.get_slot(ATTEMPT_SLOT) or uuid.uuid4().hex
+
+
 DIGRESSION_CONFIDENCE = 0.8
 _UNLISTED = {"not listed", "unlisted", "none", "not on the list", "other", "ddim ar y rhestr",
              "heb ei restru"}
