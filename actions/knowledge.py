@@ -12,17 +12,28 @@ from bot.conversation import knowledge, signposting
 
 
 class ActionAnswerTopic(Action):
+    """A practice question: the card that answers it, a choice of cards, the
+    topic's overview or a clarification (bot.conversation.knowledge.answer_question)."""
+
     def name(self) -> Text:
         return "action_answer_topic"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        topic_id = knowledge.topic_of_intent(latest_intent(tracker))
         lang = language(tracker)
+        intent = latest_intent(tracker)
+        card_id = latest_entity(tracker, knowledge.CARD_ENTITY)
+        if card_id and card_id in knowledge.get_cards():
+            # A card's button: that card, whatever else the message held.
+            send(dispatcher, knowledge.card_answer(card_id, lang))
+            topic = knowledge.get_cards().get(card_id).topic
+            return [SlotSet("topic", topic), SlotSet("topic_aspects", ["answer"])]
+        latest = tracker.latest_message or {}
+        message, topic_id, _card = knowledge.answer_question(
+            intent, latest.get("intent_ranking", []), latest.get("cards"), lang)
+        send(dispatcher, message)
         if topic_id is None:
-            send(dispatcher, knowledge.clarify(tracker.latest_message.get("intent_ranking", []), lang))
             return []
-        send(dispatcher, knowledge.answer(topic_id, lang))
         return [SlotSet("topic", topic_id), SlotSet("topic_aspects", ["answer"])]
 
 
@@ -72,7 +83,17 @@ class ActionClarify(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        ranking = (tracker.latest_message or {}).get("intent_ranking", [])
+        latest = tracker.latest_message or {}
+        ranking = latest.get("intent_ranking", [])
+        if latest_intent(tracker) == "nlu_fallback":
+            # The classifier could not choose a topic, but the card ranker ran
+            # too: a confident card answers, else ask with topics and cards.
+            message, topic_id, _card = knowledge.answer_question(
+                None, ranking, latest.get("cards"), language(tracker))
+            send(dispatcher, message)
+            if topic_id is not None:
+                return [SlotSet("topic", topic_id), SlotSet("topic_aspects", ["answer"])]
+            return []
         send(dispatcher, knowledge.clarify(ranking, language(tracker)))
         if latest_intent(tracker) != "nlu_fallback":
             # Used as the dialogue's fallback (no rule fits this turn): forget

@@ -133,6 +133,26 @@ def _kind_name(kind: type | tuple) -> str:
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
+def pydantic_error(path: Any, data: Any, exc: Any, list_key: str) -> DataError:
+    """A pydantic ``ValidationError`` over ``data`` (a ruamel node whose
+    ``list_key`` holds the entries) as a DataError naming file, line, entry and field."""
+    first = exc.errors()[0]
+    loc = list(first["loc"])
+    node, entry, line = data, None, None
+    for i, key in enumerate(loc):
+        try:
+            parent = node
+            node = node[key]
+            line = line_of(parent, key) or line
+        except (KeyError, IndexError, TypeError):
+            break
+        if i == 1 and isinstance(node, dict) and isinstance(node.get("id"), str):
+            entry = node["id"]
+    field = ".".join(str(k) for k in loc[2:]) if loc and loc[0] == list_key else \
+        ".".join(str(k) for k in loc)
+    return DataError(path, first["msg"], line=line, entry=entry, field=field or None)
+
+
 def pick(text: Optional[dict], language: str = DEFAULT_LANGUAGE) -> str:
     """The text in ``language``, falling back to English."""
     if not text:

@@ -10,9 +10,15 @@ from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.conversation.messages import BotMessage, button
 from bot.knowledge import AGE_GROUPS, Catalogue, get_catalogue
+from bot.knowledge.cards import CardSet, get_cards
 from bot.texts import t
 
 TOPIC_INTENT_PREFIX = "topic_"
+# A card's button sends its topic's intent with the card as an entity, so the
+# topic rules route it and the action answers with that card.
+CARD_ENTITY = "card"
+# A clarification offers a card when its score reaches this (bench/cards_cv.py).
+MIN_CARD_OFFER = 0.35
 ASPECTS = ("answer", "more", "example", "young_children", "teenagers")
 # Follow-up intents and the aspect each asks for.
 FOLLOWUP_INTENTS = {"tell_me_more": "more", "give_example": "example", "ask_age_group": "age"}
@@ -134,3 +140,71 @@ def clarify(intent_ranking: Sequence[Mapping], lang: str = "en",
     buttons = _topic_buttons(options, catalogue, lang)
     buttons.append(button(t("button.something_else", lang), "bot_capabilities"))
     return BotMessage(t("clarify.question", lang), buttons, {"kind": "clarify", "options": options})
+
+
+# -- knowledge cards (issue 15) ------------------------------------------------------------------
+
+def _card_buttons(card_ids: Iterable[str], cards: CardSet, lang: str) -> List[dict]:
+    return [button(cards.get(cid).title(lang), intent_of_topic(cards.get(cid).topic), **{CARD_ENTITY: cid})
+            for cid in card_ids if cid in cards]
+
+
+def card_answer(card_id: str, lang: str = "en", cards: Optional[CardSet] = None,
+                catalogue: Optional[Catalogue] = None) -> BotMessage:
+    """One card's answer, naming the framework section it rests on, with the
+    related cards, the topic's overview and booking as next steps."""
+    cards = cards or get_cards()
+    catalogue = catalogue or get_catalogue()
+    card = cards.get(card_id)
+    section = cards.section_name(card.section, lang)
+    text = "\n\n".join([card.answer(lang), t("answer.source", lang, section=section)])
+    buttons = _card_buttons(card.related, cards, lang)
+    if card.topic in catalogue:
+        buttons.append(button(t("button.topic_overview", lang, title=catalogue.get(card.topic).title(lang)),
+                              intent_of_topic(card.topic)))
+    buttons.append(button(t("button.book", lang), "book_consultation"))
+    return BotMessage(text, buttons, {"kind": "answer", "topic": card.topic, "card": card.id,
+                                      "source": section, "aspect": "answer"})
+
+
+def card_choice(card_ids: Sequence[str], lang: str = "en", cards: Optional[CardSet] = None) -> BotMessage:
+    """Two or three cards fit about equally: let the practitioner pick."""
+    cards = cards or get_cards()
+    options = [cid for cid in card_ids if cid in cards]
+    buttons = _card_buttons(options, cards, lang)
+    buttons.append(button(t("button.something_else", lang), "bot_capabilities"))
+    return BotMessage(t("cards.choice", lang), buttons, {"kind": "clarify", "cards": options,
+                                                         "options": []})
+
+
+def answer_question(intent_name: Optional[str], intent_ranking: Sequence[Mapping],
+                    ranked: Optional[Mapping], lang: str = "en", *,
+                    cards: Optional[CardSet] = None,
+                    catalogue: Optional[Catalogue] = None) -> Tuple[BotMessage, Optional[str], Optional[str]]:
+    """The reply to a practice question: (message, topic id, card id).
+
+    ``ranked`` is the card ranker's parse data (``bot.nlu.card_ranker``): the
+    best card when it is a confident match, a choice when two or three are
+    close, else the classified topic's overview, else a clarification that
+    offers the likeliest topics and cards.
+    """
+    cards = cards or get_cards()
+    catalogue = catalogue or get_catalogue()
+    ranked = ranked or {}
+    decision = ranked.get("decision")
+    chosen = [c for c in (ranked.get("chosen") or []) if c in cards]
+    if decision == "card" and chosen:
+        card = cards.get(chosen[0])
+        return card_answer(card.id, lang, cards, catalogue), card.topic, card.id
+    if decision == "choice" and len(chosen) >= 2:
+        return card_choice(chosen, lang, cards), None, None
+    topic_id = topic_of_intent(intent_name)
+    if topic_id is not None and topic_id in catalogue:
+        return answer(topic_id, lang, catalogue), topic_id, None
+    message = clarify(intent_ranking, lang, catalogue)
+    offer = [c["card"] for c in (ranked.get("candidates") or [])[:2]
+             if c.get("card") in cards and float(c.get("score") or 0.0) >= MIN_CARD_OFFER]
+    if offer:
+        message.buttons = _card_buttons(offer, cards, lang) + message.buttons
+        message.custom = {**(message.custom or {}), "cards": offer}
+    return message, None, None

@@ -243,3 +243,29 @@ def encode_full(texts: Sequence[str], batch_size: int = 32) -> List[Encoding]:
 def encode_tokens(text: str) -> Tuple[np.ndarray, np.ndarray]:
     """(wordpiece offsets (k, 2), hidden states (k, 384)) with the shared model."""
     return get_model().encode_tokens(text)
+
+
+def encode_cached(texts: Sequence[str], cache: Optional[Union[str, Path]] = None) -> np.ndarray:
+    """Sentence embeddings of ``texts``; with ``cache`` (an .npz file), texts seen
+    before (keyed by a hash of their content) are not encoded again: retraining,
+    CV runs and the card index at start-up."""
+    import hashlib
+    known = {}
+    if cache is not None and Path(cache).exists():
+        try:
+            with np.load(cache, allow_pickle=False) as data:
+                known = dict(zip(data["keys"].tolist(), data["vectors"]))
+        except (OSError, ValueError, KeyError):
+            known = {}  # a damaged cache is rebuilt, never trusted
+    keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+    todo = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
+    if todo:
+        vectors = encode([t for _, t in todo])
+        known.update({k: v for (k, _), v in zip(todo, vectors)})
+        if cache is not None:
+            try:
+                Path(cache).parent.mkdir(parents=True, exist_ok=True)
+                np.savez(cache, keys=np.array(list(known)), vectors=np.stack(list(known.values())))
+            except OSError:
+                pass  # a read-only disk only costs the next start its encoding time
+    return np.stack([known[k] for k in keys]) if keys else np.zeros((0, DIM), dtype=np.float32)

@@ -264,25 +264,9 @@ def pool_fingerprint(pool: Iterable[Example]) -> str:
     return digest.hexdigest()[:16]
 
 
-# -- embeddings, cached by text ----------------------------------------------------------------
+# -- embeddings, cached by text: one function for the net and the card index ------------------
 
-def embed(texts: Sequence[str], cache: Optional[Path] = None) -> np.ndarray:
-    """MiniLM embeddings of ``texts``; with ``cache`` (an .npz file), texts seen
-    before are not encoded again (CV runs and retraining)."""
-    from bot.nlu import minilm
-    known = {}
-    if cache is not None and Path(cache).exists():
-        with np.load(cache, allow_pickle=False) as data:
-            known = dict(zip(data["keys"].tolist(), data["vectors"]))
-    keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
-    todo = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
-    if todo:
-        vectors = minilm.encode([t for _, t in todo])
-        known.update({k: v for (k, _), v in zip(todo, vectors)})
-        if cache is not None:
-            Path(cache).parent.mkdir(parents=True, exist_ok=True)
-            np.savez(cache, keys=np.array(list(known)), vectors=np.stack(list(known.values())))
-    return np.stack([known[k] for k in keys]) if keys else np.zeros((0, 384))
+from bot.nlu.minilm import encode_cached as embed  # noqa: E402  (re-exported for callers)
 
 
 def train_net(pool: Optional[List[Example]] = None, *, cache: Optional[Path] = None,

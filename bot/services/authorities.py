@@ -27,7 +27,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 from pydantic import BaseModel, Extra, ValidationError, validator
 
 from bot import clock
-from bot.datafile import DataError, line_of, load_yaml, pick
+from bot.datafile import DataError, line_of, load_yaml, pick, pydantic_error
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_FILE = REPO / "data" / "services" / "local_authorities.yml"
@@ -137,21 +137,7 @@ class TeamNow:
 
 
 def _error(path: Path, data: Any, exc: ValidationError) -> DataError:
-    first = exc.errors()[0]
-    loc = list(first["loc"])
-    node, entry, line = data, None, None
-    for i, key in enumerate(loc):
-        try:
-            parent = node
-            node = node[key]
-            line = line_of(parent, key) or line
-        except (KeyError, IndexError, TypeError):
-            break
-        if i == 1 and isinstance(node, dict) and isinstance(node.get("id"), str):
-            entry = node["id"]
-    field = ".".join(str(k) for k in loc[2:]) if loc and loc[0] == "local_authorities" else \
-        ".".join(str(k) for k in loc)
-    return DataError(path, first["msg"], line=line, entry=entry, field=field or None)
+    return pydantic_error(path, data, exc, "local_authorities")
 
 
 def _hours(path: Path, node: Any, entry: str, which: str):

@@ -9,7 +9,21 @@ from bot.knowledge import REQUIRED_TOPIC_IDS
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "data" / "knowledge" / "topics.yml"
-SEEDS_DIR = Path("/work/shared/seeds")
+
+
+def _seeds_dir() -> Path:
+    """The framework texts beside the repository (``../shared/seeds``), or where
+    NEST_SEEDS_DIR says; the workplace's copy when the checkout sits elsewhere."""
+    import os
+    for candidate in (os.environ.get("NEST_SEEDS_DIR"), REPO.parent / "shared" / "seeds",
+                      Path("/work/shared/seeds")):
+        if candidate and (Path(candidate) / "nest-framework-full.txt").exists():
+            return Path(candidate)
+    raise FileNotFoundError("the framework texts (../shared/seeds) are not beside this checkout: "
+                            "set NEST_SEEDS_DIR")
+
+
+SEEDS_DIR = _seeds_dir()
 SEED_FILES = (SEEDS_DIR / "nest-framework-full.txt", SEEDS_DIR / "nest-framework-summary.txt")
 
 # A valid answer of 45 words (the loader accepts 40 to 180).
