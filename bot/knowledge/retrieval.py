@@ -15,7 +15,8 @@
 - **prior**: the classifier's confidence in the card's topic; a prior, never a
   filter.
 
-``score = dense_weight * dense + lexical_weight * lexical + prior_weight * prior``.
+``score = dense_weight * dense + answer_weight * answer + lexical_weight * lexical
++ prior_weight * prior`` (``answer``: the cosine with the card's answer text).
 Weights and the decision thresholds of :func:`decide` are chosen by
 cross-validation on the cards' own question forms (``bench/cards_cv.py``),
 never on a held-out set, and live in config.yml (the ranker's settings).
@@ -72,6 +73,7 @@ class Candidate:
 @dataclass(frozen=True)
 class Settings:
     dense_weight: float = 0.6
+    answer_weight: float = 0.0
     lexical_weight: float = 0.4
     prior_weight: float = 0.15
     lexical_k: float = 6.0
@@ -132,7 +134,12 @@ class CardIndex:
                     if q not in leave.get(card.id, ()):
                         texts.append(q)
                         owner.append(i)
-        self._owner = np.array(owner, dtype=np.int64)
+        # ... and every card's answer, in both languages (the facts a question names)
+        for i, card in enumerate(cards):
+            for lang in ("en", "cy"):
+                texts.append(card.answer(lang))
+                owner.append(-1 - i)
+        owner = np.array(owner, dtype=np.int64)
         if embed is None:
             from bot.nlu.minilm import encode_cached
             vectors = encode_cached(texts, EMBEDDING_CACHE)
@@ -140,30 +147,44 @@ class CardIndex:
             vectors = embed(texts)
         vectors = np.asarray(vectors, dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        self._vectors = vectors / np.maximum(norms, 1e-9)
+        vectors = vectors / np.maximum(norms, 1e-9)
+        asks = owner >= 0
+        self._vectors, self._owner = vectors[asks], owner[asks]
+        self._answer_vectors, self._answer_owner = vectors[~asks], -1 - owner[~asks]
 
     def __len__(self) -> int:
         return len(self.ids)
 
     # -- the three signals ---------------------------------------------------------------------
-    def dense_scores(self, embedding: Optional[np.ndarray]) -> np.ndarray:
+    def _best_cosine(self, embedding, vectors, owner) -> np.ndarray:
         out = np.zeros(len(self.ids), dtype=np.float32)
-        if embedding is None:
+        if embedding is None or len(vectors) == 0:
             return out
         q = np.asarray(embedding, dtype=np.float32).reshape(-1)
         norm = float(np.linalg.norm(q))
         if norm == 0.0:
             return out
-        sims = self._vectors @ (q / norm)
-        np.maximum.at(out, self._owner, sims)
+        np.maximum.at(out, owner, vectors @ (q / norm))
         return np.clip(out, 0.0, 1.0)
 
-    def lexical_scores(self, lemmas: Sequence[str], lang: str) -> np.ndarray:
+    def dense_scores(self, embedding: Optional[np.ndarray]) -> np.ndarray:
+        """Per card, the best cosine with its questions and titles."""
+        return self._best_cosine(embedding, self._vectors, self._owner)
+
+    def answer_scores(self, embedding: Optional[np.ndarray]) -> np.ndarray:
+        """Per card, the best cosine with its answer (either language)."""
+        return self._best_cosine(embedding, self._answer_vectors, self._answer_owner)
+
+    def raw_lexical_scores(self, lemmas: Sequence[str], lang: str) -> np.ndarray:
+        """BM25 scores (0 or more) of every card for the message's lemmas."""
         terms = _terms(lemmas, lang)
         if not terms:
             return np.zeros(len(self.ids), dtype=np.float32)
         raw = np.asarray(self._bm25["cy" if lang == "cy" else "en"].get_scores(terms), dtype=np.float32)
-        raw = np.maximum(raw, 0.0)
+        return np.maximum(raw, 0.0)
+
+    def lexical_scores(self, lemmas: Sequence[str], lang: str) -> np.ndarray:
+        raw = self.raw_lexical_scores(lemmas, lang)
         return raw / (raw + self.settings.lexical_k)
 
     def prior_scores(self, topic_confidence: Mapping[str, float]) -> np.ndarray:
@@ -186,6 +207,8 @@ class CardIndex:
         lexical = self.lexical_scores(lemmas, lang)
         prior = self.prior_scores(topic_confidence or {})
         total = s.dense_weight * dense + s.lexical_weight * lexical + s.prior_weight * prior
+        if s.answer_weight:
+            total = total + s.answer_weight * self.answer_scores(embedding)
         order = np.argsort(-total, kind="stable")[:limit]
         return [Candidate(self.ids[i], float(total[i]), float(dense[i]), float(lexical[i]),
                           float(prior[i])) for i in order]

@@ -1,0 +1,182 @@
+"""Choose the card ranker's weights and thresholds by cross-validation (issue 15).
+
+    python bench/cards_cv.py [--folds 5] [--model models/nest-bot.tar.gz] [--no-prior]
+
+Only the cards' own question forms are used, never a held-out set: the
+questions are split into folds; each fold's questions are left out of the index
+(lexical and dense) and asked.  The card's title and answer stay indexed (a
+practitioner's question is new wording for a card that exists).  Messages of
+the NLU training data that are not practice questions (greetings, booking,
+advice lines...) are asked too: a card answer to one of them is a wrong answer.
+
+The classifier's topic confidences (the prior) come from the trained model
+(``--model``); ``--no-prior`` leaves the prior out.
+
+Prints top-1 accuracy for a grid of weights, then, for the best weights, the
+answer/margin thresholds that maximise  right answers - 3 x wrong answers
+(a choice of cards counts half when the right card is among them), and the
+figures at the chosen point.  Copy the chosen settings into config.yml.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import logging
+import os
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+WRONG_COST = 3.0
+
+
+def _non_topic_examples(limit: int = 400):
+    """Training messages of intents that are not practice questions."""
+    from ruamel.yaml import YAML
+    out = []
+    for path in sorted((REPO / "data" / "nlu").glob("*.yml")):
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
+        for block in data.get("nlu") or []:
+            intent = block.get("intent")
+            if not intent or intent.startswith("topic_") or intent in ("tell_me_more", "give_example"):
+                continue
+            for line in (block.get("examples") or "").splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    text = line[2:]
+                    import re
+                    text = re.sub(r"\[([^\]]+)\]\{[^}]*\}|\[([^\]]+)\]\([^)]*\)", lambda m: m.group(1) or m.group(2), text)
+                    out.append(text)
+    random.Random(7).shuffle(out)
+    return out[:limit]
+
+
+async def _priors(model: Path, texts):
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+    from bot.knowledge.retrieval import topic_confidences
+    configure_structlog(logging.WARNING)
+    agent = Agent.load(str(model))
+    out = []
+    for text in texts:
+        parse = await agent.parse_message(text)
+        out.append(topic_confidences(parse.get("intent_ranking") or []))
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--model", default=str(REPO / "models" / "nest-bot.tar.gz"))
+    parser.add_argument("--no-prior", action="store_true")
+    args = parser.parse_args(argv)
+
+    from bot.knowledge.cards import load_cards
+    from bot.knowledge.retrieval import CardIndex, EMBEDDING_CACHE, default_lemmatise
+    from bot.nlu.minilm import encode_cached
+
+    cards = load_cards()
+    queries = []  # (text, lang, card id or None)
+    for card in cards:
+        for lang in ("en", "cy"):
+            for q in card.questions(lang):
+                queries.append((q, lang, card.id))
+    negatives = _non_topic_examples()
+    queries += [(t, "en", None) for t in negatives]
+    texts = [q for q, _, _ in queries]
+    print(f"{len(cards)} cards, {len(texts) - len(negatives)} card questions, "
+          f"{len(negatives)} other messages; {args.folds} folds")
+    embeddings = encode_cached(texts, EMBEDDING_CACHE)
+    lemmas = [default_lemmatise(q, lang) for q, lang, _ in queries]
+    if args.no_prior or not Path(args.model).exists():
+        priors = [{} for _ in queries]
+        print("prior: none")
+    else:
+        priors = asyncio.run(_priors(Path(args.model), texts))
+
+    ids = [c.id for c in cards]
+    position = {cid: i for i, cid in enumerate(ids)}
+    rng = random.Random(11)
+    fold_of = [rng.randrange(args.folds) for _ in queries]
+    n = len(queries)
+    D = np.zeros((n, len(ids)), dtype=np.float32)
+    A = np.zeros((n, len(ids)), dtype=np.float32)
+    R = np.zeros((n, len(ids)), dtype=np.float32)
+    P = np.zeros((n, len(ids)), dtype=np.float32)
+    for fold in range(args.folds):
+        leave = {}
+        for (q, _, cid), f in zip(queries, fold_of):
+            if f == fold and cid:
+                leave.setdefault(cid, []).append(q)
+        index = CardIndex(cards, leave_out=leave)
+        for i in (i for i in range(n) if fold_of[i] == fold):
+            _, lang, _ = queries[i]
+            D[i] = index.dense_scores(embeddings[i])
+            A[i] = index.answer_scores(embeddings[i])
+            R[i] = index.raw_lexical_scores(lemmas[i], lang)
+            P[i] = index.prior_scores(priors[i])
+    gold = np.array([position[cid] if cid else -1 for _, _, cid in queries])
+    pos = gold >= 0
+    cy = np.array([lang == "cy" for _, lang, _ in queries])
+
+    def totals(dw, aw, lw, pw, k):
+        return dw * D + aw * A + lw * (R / (R + k)) + pw * P
+
+    best = None
+    print("\ntop-1 accuracy on the card questions (en / cy) by weights:")
+    for dw, aw, lw, pw, k in itertools.product((0.4, 0.6, 0.8), (0.0, 0.2, 0.4), (0.2, 0.4, 0.6, 0.8),
+                                               (0.0, 0.1, 0.2, 0.3), (3.0, 6.0, 12.0, 24.0)):
+        top = totals(dw, aw, lw, pw, k).argmax(axis=1)
+        acc = float((top[pos] == gold[pos]).mean())
+        acc_en = float((top[pos & ~cy] == gold[pos & ~cy]).mean())
+        acc_cy = float((top[pos & cy] == gold[pos & cy]).mean())
+        if best is None or acc > best[0]:
+            best = (acc, dw, aw, lw, pw, k, acc_en, acc_cy)
+    acc, dw, aw, lw, pw, k, acc_en, acc_cy = best
+    print(f"best: dense_weight {dw}, answer_weight {aw}, lexical_weight {lw}, prior_weight {pw}, lexical_k {k}: "
+          f"top-1 {acc:.3f} (en {acc_en:.3f}, cy {acc_cy:.3f})")
+
+    T = totals(dw, aw, lw, pw, k)
+    order = np.argsort(-T, axis=1)
+    s1 = T[np.arange(n), order[:, 0]]
+    s2 = T[np.arange(n), order[:, 1]]
+    s3 = T[np.arange(n), order[:, 2]]
+    right1 = order[:, 0] == gold
+    in2 = (order[:, 1] == gold)
+    in3 = (order[:, 2] == gold)
+    chosen = None
+    for answer in np.arange(0.30, 0.90, 0.01):
+        for margin in (0.0, 0.01, 0.02, 0.03, 0.04, 0.06, 0.08):
+            card = (s1 >= answer) & (s1 - s2 >= margin)
+            choice = (s1 >= answer) & (s1 - s2 < margin)
+            in_choice = right1 | (in2 & (s1 - s2 < margin)) | (in3 & (s1 - s3 < margin))
+            good = (card & right1 & pos).sum() + 0.5 * (choice & in_choice & pos).sum()
+            bad = (card & ~right1).sum()  # wrong card, or any card for another message
+            value = good - WRONG_COST * bad
+            if chosen is None or value > chosen[0]:
+                chosen = (value, round(float(answer), 2), margin)
+    _, answer, margin = chosen
+    card = (s1 >= answer) & (s1 - s2 >= margin)
+    choice = (s1 >= answer) & (s1 - s2 < margin)
+    print(f"\nthresholds: answer {answer}, margin {margin}")
+    for name, mask in (("card questions (en)", pos & ~cy), ("card questions (cy)", pos & cy),
+                       ("other messages", ~pos)):
+        m = mask.sum()
+        print(f"  {name}: {m} asked; right card {int((card & right1 & mask).sum())}, "
+              f"wrong card {int((card & ~right1 & mask).sum())}, choice {int((choice & mask).sum())}, "
+              f"no card {int((~card & ~choice & mask).sum())}")
+    print("\nconfig.yml (bot.nlu.card_ranker.CardRanker):")
+    print(f"    dense_weight: {dw}\n    answer_weight: {aw}\n    lexical_weight: {lw}\n    prior_weight: {pw}\n"
+          f"    lexical_k: {k}\n    answer: {answer}\n    margin: {margin}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
