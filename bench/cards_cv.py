@@ -13,8 +13,8 @@ The classifier's topic confidences (the prior) come from the trained model
 (``--model``); ``--no-prior`` leaves the prior out.
 
 Prints top-1 accuracy for a grid of weights, then, for the best weights, the
-answer/margin thresholds that maximise  right answers - 3 x wrong answers
-(a choice of cards counts half when the right card is among them), and the
+answer/margin thresholds that maximise  right answers - wrong answers
++ 0.3 x choices holding the right card (a choice costs a tap and a read), and the
 figures at the chosen point.  Copy the chosen settings into config.yml.
 """
 from __future__ import annotations
@@ -34,7 +34,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-WRONG_COST = 3.0
+WRONG_COST = 1.0
+CHOICE_CREDIT = 0.3
 
 
 def _non_topic_examples(limit: int = 400):
@@ -76,6 +77,10 @@ def main(argv=None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--model", default=str(REPO / "models" / "nest-bot.tar.gz"))
     parser.add_argument("--no-prior", action="store_true")
+    parser.add_argument("--lang", choices=("en", "cy"), default=None,
+                        help="choose the weights on one language's questions only")
+    parser.add_argument("--wrong-cost", type=float, default=WRONG_COST,
+                        help="how many right answers one wrong card answer cancels")
     args = parser.parse_args(argv)
 
     from bot.knowledge.cards import load_cards
@@ -123,16 +128,19 @@ def main(argv=None) -> int:
             R[i] = index.raw_lexical_scores(lemmas[i], lang)
             P[i] = index.prior_scores(priors[i])
     gold = np.array([position[cid] if cid else -1 for _, _, cid in queries])
-    pos = gold >= 0
     cy = np.array([lang == "cy" for _, lang, _ in queries])
+    pos = gold >= 0
+    if args.lang:
+        pos = pos & (cy if args.lang == "cy" else ~cy)
 
     def totals(dw, aw, lw, pw, k):
         return dw * D + aw * A + lw * (R / (R + k)) + pw * P
 
     best = None
     print("\ntop-1 accuracy on the card questions (en / cy) by weights:")
-    for dw, aw, lw, pw, k in itertools.product((0.4, 0.6, 0.8), (0.0, 0.2, 0.4), (0.2, 0.4, 0.6, 0.8),
-                                               (0.0, 0.1, 0.2, 0.3), (3.0, 6.0, 12.0, 24.0)):
+    for dw, aw, lw, pw, k in itertools.product((0.1, 0.2, 0.3, 0.4, 0.6), (0.0, 0.1, 0.2, 0.4),
+                                               (0.4, 0.6, 0.8, 1.0, 1.2), (0.0, 0.05, 0.1, 0.2),
+                                               (6.0, 12.0, 24.0, 48.0)):
         top = totals(dw, aw, lw, pw, k).argmax(axis=1)
         acc = float((top[pos] == gold[pos]).mean())
         acc_en = float((top[pos & ~cy] == gold[pos & ~cy]).mean())
@@ -153,13 +161,13 @@ def main(argv=None) -> int:
     in3 = (order[:, 2] == gold)
     chosen = None
     for answer in np.arange(0.30, 0.90, 0.01):
-        for margin in (0.0, 0.01, 0.02, 0.03, 0.04, 0.06, 0.08):
+        for margin in (0.0, 0.01, 0.02, 0.03, 0.04, 0.06, 0.08, 0.10, 0.12):
             card = (s1 >= answer) & (s1 - s2 >= margin)
             choice = (s1 >= answer) & (s1 - s2 < margin)
             in_choice = right1 | (in2 & (s1 - s2 < margin)) | (in3 & (s1 - s3 < margin))
-            good = (card & right1 & pos).sum() + 0.5 * (choice & in_choice & pos).sum()
+            good = (card & right1 & pos).sum() + CHOICE_CREDIT * (choice & in_choice & pos).sum()
             bad = (card & ~right1).sum()  # wrong card, or any card for another message
-            value = good - WRONG_COST * bad
+            value = good - args.wrong_cost * bad
             if chosen is None or value > chosen[0]:
                 chosen = (value, round(float(answer), 2), margin)
     _, answer, margin = chosen

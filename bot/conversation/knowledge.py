@@ -167,14 +167,23 @@ def card_answer(card_id: str, lang: str = "en", cards: Optional[CardSet] = None,
                                       "source": section, "aspect": "answer"})
 
 
+def gist(text: str) -> str:
+    """The first sentence of a card's answer (the cards open with the direct answer)."""
+    import re
+    match = re.match(r"(.+?[.!?])(\s|$)", (text or "").strip(), re.S)
+    return (match.group(1) if match else (text or "")).strip()
+
+
 def card_choice(card_ids: Sequence[str], lang: str = "en", cards: Optional[CardSet] = None) -> BotMessage:
-    """Two or three cards fit about equally: let the practitioner pick."""
+    """Two or three cards fit about equally: each one's title and opening
+    sentence, and a button for each to read it in full."""
     cards = cards or get_cards()
     options = [cid for cid in card_ids if cid in cards]
+    lines = [t("cards.choice", lang)]
+    lines += [f"- {cards.get(cid).title(lang)}: {gist(cards.get(cid).answer(lang))}" for cid in options]
     buttons = _card_buttons(options, cards, lang)
     buttons.append(button(t("button.something_else", lang), "bot_capabilities"))
-    return BotMessage(t("cards.choice", lang), buttons, {"kind": "clarify", "cards": options,
-                                                         "options": []})
+    return BotMessage("\n".join(lines), buttons, {"kind": "clarify", "cards": options, "options": []})
 
 
 def answer_question(intent_name: Optional[str], intent_ranking: Sequence[Mapping],
