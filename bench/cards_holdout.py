@@ -10,7 +10,9 @@ built by the same code the answer actions run
 (``bot.conversation.knowledge.answer_question``; a risk alarm gets the
 safeguarding reply).  A question passes only when the **text the practitioner
 reads** (not buttons, not the payload) holds a keyword of every group; a
-clarification, a choice of cards or another intent's reply fails.
+clarification or a choice of cards fails (even when the cards' opening
+sentences shown in the choice hold the fact: that count is printed apart), and
+so does another intent's reply.
 
 ``--no-cards`` scores the bot as it was before the cards (topic answers only).
 Exits non-zero below --min-en / --min-cy.
@@ -75,13 +77,16 @@ def main(argv=None) -> int:
     parses = asyncio.run(_parse_all(Path(args.model), [r["q"] for r in rows]))
     totals = collections.Counter()
     right = collections.Counter()
+    choice_held = collections.Counter()
     kinds = collections.defaultdict(collections.Counter)
     by_section = collections.defaultdict(lambda: [0, 0])
     failures = []
     for row, parse in zip(rows, parses):
         lang = row.get("lang", "en")
         text, kind = reply_text(parse, lang, use_cards=not args.no_cards)
-        ok = passes(text, row["keywords"])
+        ok = kind in ("card", "topic") and passes(text, row["keywords"])
+        in_choice = kind == "clarify" and passes(text, row["keywords"])
+        choice_held[lang] += in_choice
         totals[lang] += 1
         right[lang] += ok
         kinds[lang][kind] += 1
@@ -94,8 +99,9 @@ def main(argv=None) -> int:
     for lang in ("en", "cy"):
         if totals[lang]:
             rates[lang] = right[lang] / totals[lang]
-            print(f"{name} [{lang}]: {right[lang]}/{totals[lang]} = {rates[lang]:.3f} hold the fact; "
-                  f"replies: {dict(kinds[lang])}")
+            print(f"{name} [{lang}]: {right[lang]}/{totals[lang]} = {rates[lang]:.3f} answered with the fact; "
+                  f"replies: {dict(kinds[lang])}; a choice of cards whose openings held it: "
+                  f"{choice_held[lang]} (counted as failures)")
     if args.show:
         for section, (ok, n) in by_section.items():
             print(f"  {ok}/{n}  {section}")

@@ -14,7 +14,7 @@ for set in tests/nlu_holdout.yml tests/nlu_holdout_fresh.yml tests/nlu_holdout_f
 done
 echo; echo "== intent classifier, 5-fold cross-validation on the training data (bench/nlu_cv.py)"
 python bench/nlu_cv.py
-for extra in bench/safety_eval.py bench/booking_bench.py; do
+for extra in bench/safety_eval.py bench/booking_bench.py bench/cards_bench.py; do
   if [ -f "$extra" ]; then echo; echo "== $extra"; python "$extra"; fi
 done
 echo; echo "(the full pipeline's cross-validation with rasa test nlu: make cv, about 20 minutes)"
