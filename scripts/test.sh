@@ -46,6 +46,10 @@ python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-fals
   tests/safety/blind_round3.yml tests/safety/blind_round4.yml
 python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms 0.185 \
   tests/safety/blind_round5.yml
+python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms 0.13 \
+  tests/safety/blind_round6.yml
+python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms 0.11 \
+  tests/safety/blind_round7.yml
 
 step "7/7 integration tests: both servers from the trained model, over the REST webhook"
 pytest -q -m slow -p no:cacheprovider

@@ -17,7 +17,8 @@ Decisions, in order (all tuned for recall):
    same sentence when the message has no disclosure cue (and, for
    ``cancels: generic``, only if the rule is generic).
 3. ``means`` rules (questions about amounts, heights, where to get means) fire
-   when this message or one of the last three in ``history`` shows distress or
+   when this message or one of the last three in ``history`` shows distress, a
+   means question or
    risk.  ``followup`` rules ("she said it again today") fire when one of the
    last three history messages was at risk, and take its categories.
 4. A phrase split across the previous message and this one still fires.
@@ -349,7 +350,10 @@ class RiskDetector:
         categories = {r.category for r in now.risk}
         suppressed = dict.fromkeys(now.suppressed_by)
 
-        if now.means and (now.distress or now.risk or any(p.distress or p.risk for p in past)):
+        # A question about suicide means in a recent message is context too: asking which
+        # bridge is highest, then "she hasn't turned up this morning" (blind round 7).
+        if now.means and (now.distress or now.risk or any(
+                p.distress or p.risk or any(r.category == "suicide" for r in p.means) for p in past)):
             for r in now.means:
                 fired.setdefault(r.id, r)
                 categories.add(r.category)

@@ -92,3 +92,42 @@ def test_training_hypothetical_teaching_and_bereavement_framings_do_not_fire(det
 ])
 def test_a_framing_never_cancels_a_sentence_about_a_particular_child(detector, text):
     assert detector.assess(text).at_risk
+
+
+# -- rounds 6 and 7: kinds of signal the blind sets found missing (own wording here) ---------
+@pytest.mark.parametrize("history, text", [
+    (["he keeps asking which car park in town is the tallest"], "and now he hasn't turned up to school"),
+    (["she told me she can't see a way out"], "today she seemed fine, really chatty"),
+    (["a lad in my group said he wants everything to stop"], "he asked where the nearest railway bridge is"),
+])
+def test_a_gone_or_calm_message_after_a_means_question_or_no_way_out_fires(detector, history, text):
+    result = detector.assess(text, history)
+    assert result.at_risk and result.level == "emergency", result
+
+
+def test_a_gone_message_after_a_harmless_fainting_does_not_fire(detector):
+    result = detector.assess("She says she's fine now, she had skipped breakfast",
+                             ["A girl nearly fainted in assembly this morning."])
+    assert not result.at_risk, result
+
+
+@pytest.mark.parametrize("text, level", [
+    ("she changed her instagram bio to '2008–2025' last night", "emergency"),
+    ("we did the headcount on the beach and we're one short", "emergency"),
+    ("mum said her daughter will be done when they visit family abroad next month, like all the girls in our family", "emergency"),
+    ("his mum keeps telling him at contact that he's the reason the family split up", "urgent"),
+    ("the baby's nappy hasn't been changed since yesterday, the rash is raw", "urgent"),
+    ("Mae dannedd y plentyn bach wedi pydru ac mae mewn poen", "urgent"),
+])
+def test_round_six_and_seven_kinds_of_signal_fire_at_their_level(detector, text, level):
+    result = detector.assess(text)
+    assert result.at_risk and result.level == level, result
+
+
+@pytest.mark.parametrize("text", [
+    "Pupil was missing from the register this morning - she was at the orthodontist",
+    "She wears long sleeves in summer because of her eczema; mum and the GP are on it",
+    "our 'lost child' procedure for sports day - template please",
+])
+def test_near_misses_of_the_new_rules_do_not_fire(detector, text):
+    assert not detector.assess(text).at_risk
