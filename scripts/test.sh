@@ -24,7 +24,7 @@ rasa test core --stories tests/stories --model models/nest-bot.tar.gz --endpoint
   --out results/core --fail-on-prediction-errors --no-plot 2>&1 | tail -n 15
 test "${PIPESTATUS[0]}" -eq 0
 
-step "5/7 held-out topic accuracy (tests/nlu_holdout*.yml, never trained on)"
+step "5/7 held-out topic accuracy and specific answers (tests/nlu_holdout*.yml, tests/cards_holdout*.yml, never trained on)"
 # Regression guards just under the figures measured 2026-12-07 (README): English 0.929,
 # fresh English 0.884, second fresh English (written blind) 0.952; Welsh 0.828, fresh Welsh
 # 0.869. The targets are 0.92 (English) and 0.85 (Welsh). The first Welsh set lost two answers
@@ -34,6 +34,13 @@ python bench/holdout.py --quiet --file tests/nlu_holdout_fresh.yml --min-accurac
 python bench/holdout.py --quiet --file tests/nlu_holdout_fresh2.yml --min-accuracy "${NEST_MIN_HOLDOUT_ACCURACY_FRESH2:-0.94}"
 python bench/holdout.py --quiet --file tests/nlu_holdout_cy.yml --min-accuracy "${NEST_MIN_HOLDOUT_ACCURACY_CY:-0.82}"
 python bench/holdout.py --quiet --file tests/nlu_holdout_fresh_cy.yml --min-accuracy "${NEST_MIN_HOLDOUT_ACCURACY_FRESH_CY:-0.85}"
+
+# Specific questions (issue 15), written blind from the framework text: the reply the
+# practitioner reads must hold the fact asked for. Guards just under the figures measured
+# 2026-12-07 (README, "Knowledge cards"): set 1 en 0.803 / cy 0.750, set 2 en 0.760 / cy 0.708.
+# The targets are 0.90 (English) and 0.85 (Welsh): not met yet.
+python bench/cards_holdout.py --min-en 0.79 --min-cy 0.73
+python bench/cards_holdout.py --file tests/cards_holdout2.yml --min-en 0.75 --min-cy 0.69
 
 step "6/7 safety: the rules OR the trained net on the regression and blind sets (docs/safety-evaluation.md)"
 # Every risk message must raise the alarm and no emergency may be answered at a lower level;

@@ -193,9 +193,10 @@ def answer_question(intent_name: Optional[str], intent_ranking: Sequence[Mapping
     """The reply to a practice question: (message, topic id, card id).
 
     ``ranked`` is the card ranker's parse data (``bot.nlu.card_ranker``): the
-    best card when it is a confident match, a choice when two or three are
-    close, else the classified topic's overview, else a clarification that
-    offers the likeliest topics and cards.
+    best card when it is a confident match; else, for a message the classifier
+    placed in a topic (a broad question), the topic's overview; else a choice
+    when two or three cards are close; else a clarification that offers the
+    likeliest topics and cards.
     """
     cards = cards or get_cards()
     catalogue = catalogue or get_catalogue()
@@ -205,9 +206,12 @@ def answer_question(intent_name: Optional[str], intent_ranking: Sequence[Mapping
     if decision == "card" and chosen:
         card = cards.get(chosen[0])
         return card_answer(card.id, lang, cards, catalogue), card.topic, card.id
-    if decision == "choice" and len(chosen) >= 2:
-        return card_choice(chosen, lang, cards), None, None
     topic_id = topic_of_intent(intent_name)
+    if decision == "choice" and len(chosen) >= 2 and (topic_id is None or topic_id not in catalogue):
+        # Cards close together and no topic the classifier is sure of: let the practitioner pick.
+        return card_choice(chosen, lang, cards), None, None
+    # A question the classifier places in a topic, with no one card clearly
+    # answering it, is a broad question: the topic's overview answers it.
     if topic_id is not None and topic_id in catalogue:
         return answer(topic_id, lang, catalogue), topic_id, None
     message = clarify(intent_ranking, lang, catalogue)

@@ -82,6 +82,10 @@ class Settings:
     # below `answer`, the topic's overview (or a clarification).
     answer: float = 0.55
     margin: float = 0.04
+    # A message that is (nearly) one of a card's own ways of asking, by MiniLM
+    # cosine, gets that card whatever the other signals say: the operator wrote
+    # that question for that card.
+    exact: float = 0.95
 
     @classmethod
     def from_config(cls, config: Mapping) -> "Settings":
@@ -231,10 +235,14 @@ class Decision:
 
 
 def decide(candidates: Sequence[Mapping], answer: float, margin: float,
-           max_choices: int = 3) -> Decision:
-    """What to do with a ranking (dicts with ``card`` and ``score``, best first)."""
+           max_choices: int = 3, exact: float = 2.0) -> Decision:
+    """What to do with a ranking (dicts with ``card`` and ``score``, best first;
+    ``dense`` when known)."""
     if not candidates:
         return Decision("none", ())
+    asked = [c for c in candidates if float(c.get("dense") or 0.0) >= exact]
+    if len(asked) == 1:
+        return Decision("card", (asked[0]["card"],))
     best = float(candidates[0]["score"])
     if best < answer:
         return Decision("none", ())

@@ -92,6 +92,6 @@ class CardRanker(GraphComponent):
                                      lemmas=lemmas, topic_confidence=topic_confidences(ranking),
                                      limit=TOP)
         rows = [c.as_dict() for c in candidates]
-        decision = decide(rows, self.settings.answer, self.settings.margin)
+        decision = decide(rows, self.settings.answer, self.settings.margin, exact=self.settings.exact)
         return {"lang": lang, "candidates": rows, "decision": decision.kind,
                 "chosen": list(decision.cards)}

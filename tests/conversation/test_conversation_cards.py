@@ -62,14 +62,22 @@ async def test_in_welsh_the_card_and_its_section_are_welsh():
 
 async def test_close_cards_are_offered_as_a_choice_with_their_openings():
     a, b = list(get_cards())[:2]
-    tr = with_cards(tracker(f"topic_{a.topic}"), ranked("choice", [a.id, b.id]))
-    messages, events = await run(ActionAnswerTopic(), tr)
+    ranking = [{"name": "nlu_fallback", "confidence": 0.9}]
+    tr = with_cards(tracker("nlu_fallback", ranking=ranking), ranked("choice", [a.id, b.id]))
+    messages, events = await run(ActionClarify(), tr)
     text = messages[0]["text"]
     assert a.title("en") in text and b.title("en") in text
     assert knowledge.gist(a.answer("en")) in text and a.answer("en") != knowledge.gist(a.answer("en"))
     assert custom(messages)[0]["kind"] == "clarify" and custom(messages)[0]["cards"] == [a.id, b.id]
     assert len([b_ for b_ in messages[0]["buttons"] if '"card"' in b_["payload"]]) == 2
     assert events == []
+
+
+async def test_a_broad_question_in_a_topic_gets_the_overview_not_a_choice():
+    a, b = list(get_cards())[:2]
+    tr = with_cards(tracker("topic_attachment"), ranked("choice", [a.id, b.id]))
+    messages, _ = await run(ActionAnswerTopic(), tr)
+    assert get_catalogue().get("attachment").answer("en") in messages[0]["text"]
 
 
 async def test_no_confident_card_gives_the_topic_overview():

@@ -102,3 +102,11 @@ def test_topic_confidences_read_the_topic_intents_only():
 def test_settings_come_from_the_component_config():
     s = Settings.from_config({"answer": "0.7", "margin": 0.1, "unrelated": 3})
     assert s.answer == 0.7 and s.margin == 0.1 and s.dense_weight == Settings().dense_weight
+
+
+def test_a_message_that_is_one_of_a_cards_own_questions_gets_that_card():
+    rows = [{"card": "a", "score": 0.60, "dense": 0.97}, {"card": "b", "score": 0.59, "dense": 0.6}]
+    assert decide(rows, answer=0.8, margin=0.05, exact=0.95).cards == ("a",)
+    # two cards with the same question: no shortcut, the usual rule applies
+    rows[1]["dense"] = 0.96
+    assert decide(rows, answer=0.8, margin=0.05, exact=0.95).kind == "none"
