@@ -56,7 +56,7 @@ def test_no_held_out_question_was_copied_into_the_training_data(path, training_t
     assert leaked == []
 
 
-CARDS_HOLDOUTS = [REPO / "tests" / "cards_holdout.yml", REPO / "tests" / "cards_holdout2.yml"]
+CARDS_HOLDOUTS = sorted((REPO / "tests").glob("cards_holdout*.yml"))
 SECTIONS = [s["en"] for s in YAML(typ="safe").load(
     (REPO / "data" / "knowledge" / "sections.yml").read_text(encoding="utf-8"))["sections"]]
 
