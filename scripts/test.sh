@@ -37,10 +37,12 @@ python bench/holdout.py --quiet --file tests/nlu_holdout_fresh_cy.yml --min-accu
 
 # Specific questions (issue 15), written blind from the framework text: the reply the
 # practitioner reads must hold the fact asked for. Guards just under the figures measured
-# 2026-12-07 (README, "Knowledge cards"): set 1 en 0.803 / cy 0.750, set 2 en 0.760 / cy 0.708.
+# 2026-12-07 (README, "Knowledge cards"): set 1 en 0.803 / cy 0.732, set 2 en 0.760 / cy 0.708,
+# set 3 en 0.773 / cy 0.806.
 # The targets are 0.90 (English) and 0.85 (Welsh): not met yet.
-python bench/cards_holdout.py --min-en 0.79 --min-cy 0.73
+python bench/cards_holdout.py --min-en 0.79 --min-cy 0.72
 python bench/cards_holdout.py --file tests/cards_holdout2.yml --min-en 0.75 --min-cy 0.69
+python bench/cards_holdout.py --file tests/cards_holdout3.yml --min-en 0.76 --min-cy 0.79
 
 step "6/7 safety: the rules OR the trained net on the regression and blind sets (docs/safety-evaluation.md)"
 # Every risk message must raise the alarm and no emergency may be answered at a lower level;
