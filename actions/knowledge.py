@@ -89,7 +89,7 @@ class ActionClarify(Action):
             # The classifier could not choose a topic, but the card ranker ran
             # too: a confident card answers, else ask with topics and cards.
             message, topic_id, _card = knowledge.answer_question(
-                None, ranking, latest.get("cards"), language(tracker))
+                "nlu_fallback", ranking, latest.get("cards"), language(tracker))
             send(dispatcher, message)
             if topic_id is not None:
                 return [SlotSet("topic", topic_id), SlotSet("topic_aspects", ["answer"])]

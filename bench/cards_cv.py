@@ -44,21 +44,9 @@ CHOICE_CREDIT = 0.0
 
 def _non_topic_examples(limit: int = 400):
     """Training messages of intents that are not practice questions."""
-    from ruamel.yaml import YAML
-    out = []
-    for path in sorted((REPO / "data" / "nlu").glob("*.yml")):
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
-        for block in data.get("nlu") or []:
-            intent = block.get("intent")
-            if not intent or intent.startswith("topic_") or intent in ("tell_me_more", "give_example"):
-                continue
-            for line in (block.get("examples") or "").splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    text = line[2:]
-                    import re
-                    text = re.sub(r"\[([^\]]+)\]\{[^}]*\}|\[([^\]]+)\]\([^)]*\)", lambda m: m.group(1) or m.group(2), text)
-                    out.append(text)
+    from bot.datafile import nlu_examples
+    out = [text for intent, text, _ in nlu_examples(REPO / "data" / "nlu")
+           if not intent.startswith("topic_") and intent not in ("tell_me_more", "give_example")]
     random.Random(7).shuffle(out)
     return out[:limit]
 

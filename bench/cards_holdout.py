@@ -54,7 +54,7 @@ def reply_text(parse, lang: str, use_cards: bool = True):
     if intent and (intent.startswith("topic_") or intent == "nlu_fallback"):
         ranked = parse.get("cards") if use_cards else None
         message, _topic, card = knowledge.answer_question(
-            None if intent == "nlu_fallback" else intent, parse.get("intent_ranking") or [], ranked, lang)
+            intent, parse.get("intent_ranking") or [], ranked, lang)
         kind = "card" if card else ((message.custom or {}).get("kind") or "answer")
         if kind == "answer" and not card:
             kind = "topic"

@@ -6,9 +6,10 @@ operator can find and fix it without reading Python.
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, List, Optional, Tuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -172,3 +173,26 @@ def as_date(value: Any) -> Optional[date]:
         except ValueError:
             return None
     return None
+
+
+_NLU_ENTITY = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
+
+
+def nlu_examples(folder: Path | str) -> List[Tuple[str, str, str]]:
+    """(intent, text, file name) of every intent example in the Rasa NLU files
+    of ``folder``, read as plain YAML, entity markup removed; button payloads
+    ("/intent") and empty lines left out."""
+    out: List[Tuple[str, str, str]] = []
+    for path in sorted(Path(folder).glob("*.yml")):
+        data = load_yaml(path) or {}
+        for block in data.get("nlu") or []:
+            intent = block.get("intent") if isinstance(block, dict) else None
+            if not intent:
+                continue
+            for line in str(block.get("examples") or "").splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    text = _NLU_ENTITY.sub(r"\1", line[2:]).strip()
+                    if text and not text.startswith("/"):
+                        out.append((intent, text, path.name))
+    return out

@@ -235,12 +235,12 @@ class Decision:
 
 
 def decide(candidates: Sequence[Mapping], answer: float, margin: float,
-           max_choices: int = 3, exact: float = 2.0) -> Decision:
+           max_choices: int = 3, exact: Optional[float] = None) -> Decision:
     """What to do with a ranking (dicts with ``card`` and ``score``, best first;
     ``dense`` when known)."""
     if not candidates:
         return Decision("none", ())
-    asked = [c for c in candidates if float(c.get("dense") or 0.0) >= exact]
+    asked = [] if exact is None else [c for c in candidates if float(c.get("dense") or 0.0) >= exact]
     if len(asked) == 1:
         return Decision("card", (asked[0]["card"],))
     best = float(candidates[0]["score"])

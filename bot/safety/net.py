@@ -30,14 +30,13 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from bot.datafile import DataError, load_yaml
+from bot.datafile import DataError, load_yaml, nlu_examples
 
 REPO = Path(__file__).resolve().parents[2]
 NET_TRAINING_FILE = REPO / "data" / "safety" / "net_training.yml"
@@ -55,7 +54,6 @@ LABELS = ("safe", "urgent", "emergency")
 LEVELS = ("urgent", "emergency")
 RISK_INTENT = "risk_disclosure"
 
-_ENTITY = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 
 
 @dataclass(frozen=True)
@@ -231,22 +229,9 @@ def merge_examples(*groups: Iterable[Example]) -> List[Example]:
 
 
 def _nlu_examples(folder: Path) -> List[Example]:
-    """(text, label) of every intent example under data/nlu, read as plain YAML."""
-    out: List[Example] = []
-    for path in sorted(folder.glob("*.yml")):
-        data = load_yaml(path) or {}
-        for block in data.get("nlu") or []:
-            intent = block.get("intent") if isinstance(block, dict) else None
-            if not intent:
-                continue
-            label = label_of_intent(intent)
-            for line in str(block.get("examples") or "").splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    text = _ENTITY.sub(r"\1", line[2:]).strip()
-                    if text and not text.startswith("/"):
-                        out.append(Example(text, label, None, path.name))
-    return out
+    """(text, label) of every intent example under data/nlu."""
+    return [Example(text, label_of_intent(intent), None, name)
+            for intent, text, name in nlu_examples(folder)]
 
 
 def training_pool(net_files: Optional[Sequence[Path]] = None,
