@@ -1,6 +1,6 @@
 """Score a safety evaluation set: the rules OR the learned net, as the bot runs them.
 
-    python bench/safety_blind.py tests/safety/blind_round1.yml [...] [--show] [--rules-only]
+    python bench/safety_blind.py data/safety/rounds/blind_round1.yml [...] [--show] [--rules-only]
                                  [--model models/nest-bot.tar.gz]
 
 Each set has ``risk`` entries (text, level emergency|urgent, kind, lang, and

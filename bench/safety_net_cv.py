@@ -71,8 +71,11 @@ def main(argv=None) -> int:
     rules = np.array([detector.assess(t).at_risk for t in texts])
     origin = np.array([e.origin for e in pool])
     risk = labels != "safe"
-    near = (labels == "safe") & np.char.startswith(origin.astype(str), "net_training")
-    practice = (labels == "safe") & ~np.char.startswith(origin.astype(str), "net_training")
+    # near-misses: the net's own files and the scored blind rounds; practice: the NLU examples
+    written = (np.char.startswith(origin.astype(str), "net_training")
+               | np.char.startswith(origin.astype(str), "blind_round"))
+    near = (labels == "safe") & written
+    practice = (labels == "safe") & ~written
     cy = np.array(welsh)
 
     print(f"\nrules alone: recall {rules[risk].mean():.3f} on risk, false alarms "

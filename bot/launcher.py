@@ -37,7 +37,7 @@ TRAINING_INPUTS = ("config.yml", "domain.yml", "data/nlu", "data/stories",
                    "bot/nlu/language_fallback.py",
                    "bot/nlu/risk_detector.py", "bot/nlu/language_detector.py", "bot/nlu/empty_guard.py",
                    "bot/nlp.py", "requirements/constraints.txt",
-                   "data/safety/net_training*.yml", "bot/safety/net.py", "bot/safety/layer.py")
+                   "data/safety/net_training*.yml", "data/safety/rounds/*.yml", "bot/safety/net.py", "bot/safety/layer.py")
 
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false", "PYTHONWARNINGS": "ignore",
              "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_ENABLE_ONEDNN_OPTS": "0",

@@ -48,17 +48,17 @@ step "6/7 safety: the rules OR the trained net on the regression and blind sets 
 # Every risk message must raise the alarm and no emergency may be answered at a lower level;
 # false alarms guarded at the measured figures (the target is 2%).
 python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms 0.02 \
-  tests/safety/safety_messages.yml tests/safety/blind_round1.yml
+  tests/safety/safety_messages.yml data/safety/rounds/blind_round1.yml
 python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms 0.035 \
-  tests/safety/blind_round2.yml
+  data/safety/rounds/blind_round2.yml
 python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms 0.105 \
-  tests/safety/blind_round3.yml tests/safety/blind_round4.yml
+  data/safety/rounds/blind_round3.yml data/safety/rounds/blind_round4.yml
 python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms 0.185 \
-  tests/safety/blind_round5.yml
+  data/safety/rounds/blind_round5.yml
 python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms 0.13 \
-  tests/safety/blind_round6.yml
+  data/safety/rounds/blind_round6.yml
 python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms 0.11 \
-  tests/safety/blind_round7.yml
+  data/safety/rounds/blind_round7.yml
 
 step "7/7 integration tests: both servers from the trained model, over the REST webhook"
 pytest -q -m slow -p no:cacheprovider

@@ -62,7 +62,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.safety.detector import HISTORY_WINDOW, RiskDetector as Detector, get_detector
 from bot.safety.layer import SafetyLayer
 from bot.safety.net import (Example, RiskNet, embed, label_of_intent, merge_examples,
-                            net_file_examples, net_training_files)
+                            net_file_examples, net_training_files, round_examples)
 
 NET_FILE = "risk_net.pkl"
 
@@ -165,7 +165,8 @@ class RiskDetectorComponent(GraphComponent, IntentClassifier):
             if sentence is not None:
                 features.setdefault(text, np.asarray(sentence.features).reshape(-1))
         files = self._config.get("net_training_files") or net_training_files()
-        pool = merge_examples(nlu, (e for f in files for e in net_file_examples(Path(f))))
+        pool = merge_examples(nlu, (e for f in files for e in net_file_examples(Path(f))),
+                              round_examples())
         texts, labels = [e.text for e in pool], [e.label for e in pool]
         vectors = [features.get(text) for text in texts]
         missing = [i for i, v in enumerate(vectors) if v is None or v.shape != (384,)]

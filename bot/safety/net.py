@@ -20,11 +20,19 @@ net is sure of it (``P(urgent | risk) >= urgent_threshold``); otherwise it is
 cross-validation of the training pool (``bench/safety_net_cv.py``), never on a
 test set, and live in config.yml.
 
-Training pool (:func:`training_pool`): ``data/safety/net_training.yml`` (risk
-messages with their level, and near-misses), plus every NLU training example
-under ``data/nlu``: ``risk_disclosure`` examples are ``emergency``, all others
+Training pool (:func:`training_pool`): ``data/safety/net_training*.yml`` (risk
+messages with their level, and near-misses); the blind rounds already scored at
+first sight (``data/safety/rounds/``: each was written by a different writer,
+sealed under ``tests/safety/`` until its first sight was recorded, then moved
+here; their single messages are learned from, not a two-message sequence's last
+message, which alone is often harmless); plus every NLU training example under
+``data/nlu``: ``risk_disclosure`` examples are ``emergency``, all others
 (practice questions, bookings, small talk) are ``safe``.  Nothing under
-``tests/`` is ever read: those sets measure the net.
+``tests/`` is ever read: those sets (``safety_messages.yml`` and any sealed
+round) measure the net.  Learning from the scored rounds was decided on
+leave-one-round-out CV (``bench/safety_rounds_cv.py``): a held-out writer's
+risk messages were caught 0.948 of the time instead of 0.885 (Welsh 0.919
+instead of 0.825), with fewer false alarms on the near-misses.
 """
 from __future__ import annotations
 
@@ -48,6 +56,15 @@ NET_TRAINING_GLOB = "net_training*.yml"
 
 def net_training_files(folder: Path | str = NET_TRAINING_FILE.parent) -> List[Path]:
     return sorted(Path(folder).glob(NET_TRAINING_GLOB))
+
+
+#: blind rounds whose first sight is recorded (docs/safety-evaluation.md): training
+#: data for the net and regression sets for ``make test``
+SCORED_ROUNDS_FOLDER = NET_TRAINING_FILE.parent / "rounds"
+
+
+def scored_round_files(folder: Path | str = SCORED_ROUNDS_FOLDER) -> List[Path]:
+    return sorted(Path(folder).glob("blind_round*.yml"))
 NLU_FOLDER = REPO / "data" / "nlu"
 
 LABELS = ("safe", "urgent", "emergency")
@@ -186,7 +203,9 @@ class RiskNet:
 
 # -- the training pool -----------------------------------------------------------------------
 
-def net_file_examples(path: Path) -> List[Example]:
+def net_file_examples(path: Path, single_only: bool = False) -> List[Example]:
+    """The examples of one file; ``single_only`` leaves out entries with a ``history``
+    (a sequence's last message, which alone is often harmless)."""
     data = load_yaml(path)
     if not isinstance(data, dict):
         raise DataError(path, "must be a mapping with risk: and near_miss: lists")
@@ -200,6 +219,8 @@ def net_file_examples(path: Path) -> List[Example]:
                 entry = {"text": entry}
             if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
                 raise DataError(path, "each entry needs a text", field=f"{key}[{i}].text")
+            if single_only and entry.get("history"):
+                continue
             label = default_label
             if key == "risk":
                 label = str(entry.get("level") or "emergency")
@@ -234,11 +255,20 @@ def _nlu_examples(folder: Path) -> List[Example]:
             for intent, text, name in nlu_examples(folder)]
 
 
+def round_examples(files: Optional[Sequence[Path]] = None) -> List[Example]:
+    """The single messages of the scored blind rounds."""
+    files = scored_round_files() if files is None else files
+    return [e for f in files for e in net_file_examples(Path(f), single_only=True)]
+
+
 def training_pool(net_files: Optional[Sequence[Path]] = None,
-                  nlu_folder: Path | str = NLU_FOLDER) -> List[Example]:
-    """Every training example, duplicates removed (the first label wins)."""
+                  nlu_folder: Path | str = NLU_FOLDER,
+                  round_files: Optional[Sequence[Path]] = None) -> List[Example]:
+    """Every training example, duplicates removed (the first label wins).
+    ``round_files=[]`` leaves the scored rounds out."""
     files = net_training_files() if net_files is None else net_files
     return merge_examples((e for f in files for e in net_file_examples(Path(f))),
+                          round_examples(round_files),
                           _nlu_examples(Path(nlu_folder)))
 
 

