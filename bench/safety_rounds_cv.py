@@ -62,6 +62,8 @@ def main(argv=None) -> int:
     parser.add_argument("--extra", nargs="*", default=[])
     parser.add_argument("--C", type=float, default=16.0)
     parser.add_argument("--welsh-embedding-weight", type=float, default=0.4)
+    parser.add_argument("--skip-base", action="store_true",
+                        help="only the configurations that learn from the rounds")
     parser.add_argument("--budget", type=float, default=0.01,
                         help="practice questions allowed to fire (out of fold)")
     args = parser.parse_args(argv)
@@ -93,7 +95,7 @@ def main(argv=None) -> int:
     print(f"base pool {len(base)}, rounds {[len(r[1]) for r in rounds]}, "
           f"extras {[len(x) for x in extras]}; embedded in {time.perf_counter() - started:.0f}s")
 
-    configs = [("base", False, [])] + [("rounds", True, [])] + \
+    configs = ([] if args.skip_base else [("base", False, [])]) + [("rounds", True, [])] + \
         [(f"rounds+{Path(p).name}", True, [x]) for p, x in zip(args.extra, extras)]
     for name, use_rounds, extra in configs:
         oof_base = np.zeros(len(base))
@@ -123,7 +125,7 @@ def main(argv=None) -> int:
         either = fired | rules
         risk, near = eval_label != "safe", eval_label == "safe"
         single = ~eval_seq
-        print(f"\n== {name}: alarm threshold {threshold:.2f} "
+        print(f"\n== {name} (C={args.C}, Welsh embedding weight {args.welsh_embedding_weight}): alarm threshold {threshold:.2f} "
               f"(practice questions firing {(oof_base[base_practice] >= threshold).mean():.3f})")
         print(f"  net recall, single messages: {fired[risk & single].mean():.3f} "
               f"(en {fired[risk & single & ~eval_cy].mean():.3f}, "
