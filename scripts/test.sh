@@ -37,28 +37,29 @@ python bench/holdout.py --quiet --file tests/nlu_holdout_fresh_cy.yml --min-accu
 
 # Specific questions (issue 15), written blind from the framework text: the reply the
 # practitioner reads must hold the fact asked for. Guards just under the figures measured
-# 2026-12-07 (README, "Knowledge cards"): set 1 en 0.803 / cy 0.732, set 2 en 0.760 / cy 0.708,
-# set 3 en 0.773 / cy 0.806.
+# 2026-12-07 21:10 (README, "Knowledge cards"): set 1 en 0.799 / cy 0.750, set 2 en 0.768 /
+# cy 0.723, set 3 en 0.777 / cy 0.806, set 4 en 0.802 / cy 0.635 (first sight 0.797 / 0.622).
 # The targets are 0.90 (English) and 0.85 (Welsh): not met yet.
 python bench/cards_holdout.py --min-en 0.79 --min-cy 0.72
 python bench/cards_holdout.py --file tests/cards_holdout2.yml --min-en 0.75 --min-cy 0.69
 python bench/cards_holdout.py --file tests/cards_holdout3.yml --min-en 0.76 --min-cy 0.79
+python bench/cards_holdout.py --file tests/cards_holdout4.yml --min-en 0.79 --min-cy 0.62
 
 step "6/7 safety: the rules OR the trained net on the regression and blind sets (docs/safety-evaluation.md)"
 # Every risk message must raise the alarm and no emergency may be answered at a lower level;
-# false alarms guarded at the measured figures (the target is 2%).
-python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms 0.02 \
-  tests/safety/safety_messages.yml data/safety/rounds/blind_round1.yml
-python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms 0.035 \
-  data/safety/rounds/blind_round2.yml
-python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms 0.105 \
-  data/safety/rounds/blind_round3.yml data/safety/rounds/blind_round4.yml
-python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms 0.185 \
-  data/safety/rounds/blind_round5.yml
-python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms 0.13 \
-  data/safety/rounds/blind_round6.yml
-python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms 0.11 \
-  data/safety/rounds/blind_round7.yml
+# false alarms guarded at the figures measured 2026-12-07 21:10 (the target is 2%): existing
+# set 0.016, rounds 1-9: 0.015 0.020 0.069 0.053 0.085 0.119 0.058 0.101 0.062. The rounds
+# are also the net's training data (data/safety/rounds): only a fresh round's first sight
+# measures it (docs/safety-evaluation.md).
+G="python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms"
+R=data/safety/rounds
+$G 0.02 tests/safety/safety_messages.yml $R/blind_round1.yml
+$G 0.025 $R/blind_round2.yml
+$G 0.07 $R/blind_round3.yml $R/blind_round7.yml $R/blind_round9.yml
+$G 0.055 $R/blind_round4.yml
+$G 0.09 $R/blind_round5.yml
+$G 0.12 $R/blind_round6.yml
+$G 0.105 $R/blind_round8.yml
 
 step "7/7 integration tests: both servers from the trained model, over the REST webhook"
 pytest -q -m slow -p no:cacheprovider
