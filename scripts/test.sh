@@ -60,6 +60,10 @@ $G 0.055 $R/blind_round4.yml
 $G 0.09 $R/blind_round5.yml
 $G 0.12 $R/blind_round6.yml
 $G 0.105 $R/blind_round8.yml
+# Round 10 (tests/safety): scored at first sight 2026-12-07 21:56 and not yet tuned on or
+# learned from; guarded at its first-sight figures until a session tunes on it.
+python bench/safety_blind.py --min-recall 0.965 --max-emergency-under 11 --max-false-alarms 0.08 \
+  tests/safety/blind_round10.yml
 
 step "7/7 integration tests: both servers from the trained model, over the REST webhook"
 pytest -q -m slow -p no:cacheprovider
