@@ -40,7 +40,7 @@ def main(argv=None) -> int:
     from sklearn.model_selection import StratifiedKFold
 
     from bot.safety import get_detector
-    from bot.safety.net import RiskNet, embed, is_welsh, training_pool
+    from bot.safety.net import RiskNet, embed, is_practice_question, is_welsh, training_pool
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
@@ -69,13 +69,10 @@ def main(argv=None) -> int:
 
     detector = get_detector()
     rules = np.array([detector.assess(t).at_risk for t in texts])
-    origin = np.array([e.origin for e in pool])
     risk = labels != "safe"
-    # near-misses: the net's own files and the scored blind rounds; practice: the NLU examples
-    written = (np.char.startswith(origin.astype(str), "net_training")
-               | np.char.startswith(origin.astype(str), "blind_round"))
-    near = (labels == "safe") & written
-    practice = (labels == "safe") & ~written
+    # practice: the NLU examples; near-misses: the net's own files and the scored blind rounds
+    practice = np.array([is_practice_question(e) for e in pool])
+    near = (labels == "safe") & ~practice
     cy = np.array(welsh)
 
     print(f"\nrules alone: recall {rules[risk].mean():.3f} on risk, false alarms "

@@ -52,8 +52,8 @@ def main(argv=None) -> int:
     import numpy as np
 
     from bot.safety import get_detector
-    from bot.safety.net import (RiskNet, embed, is_welsh, merge_examples, net_file_examples,
-                                scored_round_files, training_pool)
+    from bot.safety.net import (RiskNet, embed, is_practice_question, is_welsh, merge_examples,
+                                net_file_examples, scored_round_files, training_pool)
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", nargs="*", default=[str(p) for p in scored_round_files()],
@@ -75,8 +75,7 @@ def main(argv=None) -> int:
     k = len(rounds)
     rng = np.random.RandomState(0)
     chunk = rng.randint(0, k, size=len(base))
-    base_practice = np.array([e.label == "safe" and not e.origin.startswith("net_training")
-                              for e in base])
+    base_practice = np.array([is_practice_question(e) for e in base])
 
     eval_rows = [(i, row) for i, (_, rows) in enumerate(rounds) for row in rows]
     eval_texts = [row[0]["text"] for _, row in eval_rows]

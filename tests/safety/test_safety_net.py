@@ -146,3 +146,15 @@ def test_every_net_training_file_makes_the_model_retrain():
     inputs = set(launcher._files(launcher.TRAINING_INPUTS))
     assert net_training_files() and set(net_training_files()) <= inputs
     assert scored_round_files() and set(scored_round_files()) <= inputs
+
+
+def test_practice_questions_are_the_nlu_examples_not_the_written_near_misses():
+    """The CV threshold rule budgets false alarms on the bot's everyday traffic: a near-miss
+    written for the net (its files, a scored round) is not counted as a practice question."""
+    from bot.safety.net import is_practice_question
+    pool = training_pool()
+    practice = {e.origin for e in pool if is_practice_question(e)}
+    assert practice and not any(o.startswith(("net_training", "blind_round")) for o in practice)
+    near = [e for e in pool if e.label == "safe" and not is_practice_question(e)]
+    assert {e.origin for e in near} >= {"net_training.yml", "blind_round9.yml"}
+    assert not any(is_practice_question(e) for e in pool if e.label != "safe")
