@@ -322,7 +322,7 @@ class RiskDetector:
             # made-up scenario (over_cues)
             # a bare topic word (a generic rule: "her project on suicide") may be cancelled
             # in a sentence about a child; a description of what is happening may not
-            if sup.over_cues or (not cue and (not personal or rule.generic)):
+            if sup.over_cues or (not cue and (not personal or rule.generic or sup.about_a_child)):
                 if sup.cancels == "all" or rule.generic:
                     return sup.id
         if cue:

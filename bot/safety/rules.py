@@ -42,7 +42,7 @@ RULE_KEYS = ("id", "category", "kind", "level", "description", "generic", "suppr
              "phrases", "lemma_phrases", "patterns", "near")
 NEAR_KEYS = ("window", "words")
 MAX_WINDOW = 30
-SUPPRESSOR_KEYS = ("id", "kind", "scope", "cancels", "over_cues", "description", "phrases",
+SUPPRESSOR_KEYS = ("id", "kind", "scope", "cancels", "over_cues", "about_a_child", "description", "phrases",
                    "lemma_phrases", "patterns")
 CUE_KEYS = ("description", "phrases", "lemma_phrases", "patterns")
 
@@ -82,6 +82,10 @@ class Suppressor(Matchable):
     #: also when the message has a disclosure cue (only for unmistakable
     #: framings such as "in our training scenario")
     over_cues: bool = False
+    #: a message-wide framing that may also cancel a sentence about a particular child
+    #: (never with a disclosure cue): a concern that is over ("two years ago ... she's
+    #: thriving now") is always about a child
+    about_a_child: bool = False
 
 
 @dataclass(frozen=True)
@@ -283,7 +287,8 @@ class _Loader:
                           kind=self._choice(node, "kind", SUPPRESSOR_KINDS, "other", ident),
                           scope=self._choice(node, "scope", SCOPES, "span", ident),
                           cancels=self._choice(node, "cancels", CANCELS, "all", ident),
-                          over_cues=self._bool(node, "over_cues", False, ident))
+                          over_cues=self._bool(node, "over_cues", False, ident),
+                          about_a_child=self._bool(node, "about_a_child", False, ident))
 
     def _cues(self, doc: dict) -> Matchable:
         node = doc.get("disclosure_cues")

@@ -279,3 +279,66 @@ def test_safety_training_examples_do_not_fire(detector, training_examples):
              if name != "safety.yml"            # disclosures: they are meant to fire
              and text.lower() not in FLAGGED_ON_PURPOSE and detector.assess(text).at_risk]
     assert fired == []
+
+
+@pytest.mark.parametrize("text", [
+    "a pupil who self harmed two years ago is doing brilliantly and is now a peer mentor - "
+    "how do I support her in that role?",
+    "Roedd disgybl yn hunan-niweidio dair blynedd yn ôl, mae hi'n ffynnu rŵan ac yn fentor i eraill",
+])
+def test_safety_a_concern_that_is_over_is_not_an_alarm_even_about_a_child(detector, text):
+    # resolved.recovered (about_a_child: true): a past marker and a recovery marker
+    assert not detector.assess(text).at_risk
+
+
+@pytest.mark.parametrize("text", [
+    "a pupil who self harmed two years ago was doing brilliantly but she told me she is cutting again",
+    "two years ago she was thriving, now her stepdad hits her again",
+])
+def test_safety_a_resolved_framing_never_hides_a_current_disclosure(detector, text):
+    result = detector.assess(text)
+    assert result.at_risk and result.level == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "foster kid gone. window open.",
+    "PRU lad has a fractured wrist and has given three different stories about how it happened",
+    "YP ran off from the youth club after a phone call, shouting she's never coming back",
+    "LAC girl not eaten in 5 days",
+    "bl9 yn torri eto, dwfn, gwaedu lot",
+])
+def test_safety_round10_signals_need_the_emergency_reply(detector, text):
+    result = detector.assess(text)
+    assert result.at_risk and result.level == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "If I hear Baby Shark one more time I'm going to jump out the window",
+    "a Y8 got a black eye in a ruck at the match, mum was on the touchline, is there a form I fill in?",
+    "our under 12s went missing from the league table after the admin error",
+    "YP at club asked me what 'unalive' means cos she saw it in a game review",
+])
+def test_safety_round10_near_misses_stay_quiet(detector, text):
+    assert not detector.assess(text).at_risk
+
+
+@pytest.mark.parametrize("text", [
+    "One girl said her mum 'beat' her at Mario Kart again and she's furious",
+    "A child told me his dad 'smacked' the ball right out of the park at cricket",
+    "Y6 are leaving next week and one of them wrote me a goodbye letter saying thanks for everything",
+    "crwt wedi torri ei arddwrn yn chwarae rygbi, mewn plaster nawr",
+    "Y8 boy came in with a cast, fell off his bike at the skatepark",
+])
+def test_safety_everyday_words_about_a_child_stay_quiet(detector, text):
+    assert not detector.assess(text).at_risk
+
+
+@pytest.mark.parametrize("text", [
+    "her dad beat her at home last night",
+    "she told me her dad hit the wall and then hit her",
+    "he keeps coming home with a new phone and won't say who gave it",
+    "Y11 leaver wrote a goodbye note, said she won't be around after summer",
+])
+def test_safety_the_everyday_suppressors_leave_real_risk_alone(detector, text):
+    result = detector.assess(text)
+    assert result.at_risk and result.level == "emergency"
