@@ -342,3 +342,37 @@ def test_safety_everyday_words_about_a_child_stay_quiet(detector, text):
 def test_safety_the_everyday_suppressors_leave_real_risk_alone(detector, text):
     result = detector.assess(text)
     assert result.at_risk and result.level == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "dancer in my class has lost loads of weight, her heart rate was 38 when the nurse checked and she nearly fainted",
+    "Y1 child not in the classroom after break and the gate by the field was left open",
+    "little girl out on the frozen pond on her own at the park",
+    "merch 12 newydd decstio fi 'mae o'n ôl ac yn cicio'r drws, mam yn sgrechian, plis'",
+])
+def test_safety_round11_signals_need_the_emergency_reply(detector, text):
+    result = detector.assess(text)
+    assert result.at_risk and result.level == "emergency"
+
+
+def test_safety_an_injury_after_a_worry_about_home_is_an_emergency(detector):
+    result = detector.assess("she's just come in with her arm in a sling and won't look at me",
+                             ["one of the kids said her mum's new partner is 'scary when he drinks'"])
+    assert result.at_risk and result.level == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "what counts as neglect legally?",
+    "shot myself in the foot agreeing to run the residential AND the school show",
+    "honestly if this Y9 class talks over me one more time i'm going to kill them",
+    "Wedi colli un esgid ar y trip, nid plentyn lol",
+    "I'm knackered, my own toddler was up all night teething",
+])
+def test_safety_round11_near_misses_stay_quiet(detector, text):
+    assert not detector.assess(text).at_risk
+
+
+def test_safety_an_abstract_framing_never_hides_a_child(detector):
+    result = detector.assess("what counts as neglect? she told me she hasn't eaten since friday and "
+                             "there's no food at home")
+    assert result.at_risk
