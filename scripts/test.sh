@@ -47,23 +47,20 @@ python bench/cards_holdout.py --file tests/cards_holdout4.yml --min-en 0.79 --mi
 
 step "6/7 safety: the rules OR the trained net on the regression and blind sets (docs/safety-evaluation.md)"
 # Every risk message must raise the alarm and no emergency may be answered at a lower level;
-# false alarms guarded at the figures measured 2026-12-07 21:10 (the target is 2%): existing
-# set 0.016, rounds 1-9: 0.015 0.020 0.069 0.053 0.085 0.119 0.058 0.101 0.062. The rounds
-# are also the net's training data (data/safety/rounds): only a fresh round's first sight
-# measures it (docs/safety-evaluation.md).
+# false alarms guarded at the figures measured 2026-12-08 00:30 (the target is 2%): existing
+# set 0.016, rounds 1-12: 0.015 0.008 0.049 0.034 0.061 0.111 0.062 0.076 0.045 0.024 0.042
+# 0.052. Rounds 1-11 are also the net's training data (data/safety/rounds): only a fresh
+# round's first sight measures it (docs/safety-evaluation.md). Round 12 (tests/safety) was
+# scored at first sight, then the rules (not the net) were tuned on it.
 G="python bench/safety_blind.py --min-recall 1.0 --max-emergency-under 0 --max-false-alarms"
 R=data/safety/rounds
-$G 0.02 tests/safety/safety_messages.yml $R/blind_round1.yml
-$G 0.025 $R/blind_round2.yml
-$G 0.07 $R/blind_round3.yml $R/blind_round7.yml $R/blind_round9.yml
-$G 0.055 $R/blind_round4.yml
-$G 0.09 $R/blind_round5.yml
-$G 0.12 $R/blind_round6.yml
-$G 0.105 $R/blind_round8.yml
-# Round 10 (tests/safety): scored at first sight 2026-12-07 21:56 and not yet tuned on or
-# learned from; guarded at its first-sight figures until a session tunes on it.
-python bench/safety_blind.py --min-recall 0.965 --max-emergency-under 11 --max-false-alarms 0.08 \
-  tests/safety/blind_round10.yml
+$G 0.02 tests/safety/safety_messages.yml $R/blind_round1.yml $R/blind_round2.yml
+$G 0.03 $R/blind_round10.yml
+$G 0.055 $R/blind_round3.yml $R/blind_round4.yml $R/blind_round9.yml $R/blind_round11.yml \
+  tests/safety/blind_round12.yml
+$G 0.065 $R/blind_round5.yml $R/blind_round7.yml
+$G 0.08 $R/blind_round8.yml
+$G 0.115 $R/blind_round6.yml
 
 step "7/7 integration tests: both servers from the trained model, over the REST webhook"
 pytest -q -m slow -p no:cacheprovider

@@ -376,3 +376,23 @@ def test_safety_an_abstract_framing_never_hides_a_child(detector):
     result = detector.assess("what counts as neglect? she told me she hasn't eaten since friday and "
                              "there's no food at home")
     assert result.at_risk
+
+
+@pytest.mark.parametrize("text", [
+    "she hasn't eaten or drunk anything for two days according to her friends, she's grey and shaking",
+    "mae un o'r plant ar y trip wedi crwydro allan ar y creigiau a'r llanw'n dod mewn yn gyflym",
+    "he's not at breakfast and his bunk is empty, coat gone",
+])
+def test_safety_round12_signals_need_the_emergency_reply(detector, text):
+    result = detector.assess(text)
+    assert result.at_risk and result.level == "emergency"
+
+
+@pytest.mark.parametrize("text", [
+    "i'm writing a novel where a teacher discovers a pupil is being groomed, is the procedure realistic",
+    "what is cuckooing",
+    "the scratches on her arm turned out to be from the new kitten, mum showed me",
+    "a y5 keeps asking me if i'm going to die too since his aunt died",
+])
+def test_safety_round12_near_misses_stay_quiet(detector, text):
+    assert not detector.assess(text).at_risk
