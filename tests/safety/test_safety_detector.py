@@ -281,76 +281,25 @@ def test_safety_training_examples_do_not_fire(detector, training_examples):
     assert fired == []
 
 
+# -- learned from blind rounds 10-12 (docs/safety-evaluation.md) ----------------------------
 @pytest.mark.parametrize("text", [
-    "a pupil who self harmed two years ago is doing brilliantly and is now a peer mentor - "
-    "how do I support her in that role?",
-    "Roedd disgybl yn hunan-niweidio dair blynedd yn ôl, mae hi'n ffynnu rŵan ac yn fentor i eraill",
-])
-def test_safety_a_concern_that_is_over_is_not_an_alarm_even_about_a_child(detector, text):
-    # resolved.recovered (about_a_child: true): a past marker and a recovery marker
-    assert not detector.assess(text).at_risk
-
-
-@pytest.mark.parametrize("text", [
-    "a pupil who self harmed two years ago was doing brilliantly but she told me she is cutting again",
-    "two years ago she was thriving, now her stepdad hits her again",
-])
-def test_safety_a_resolved_framing_never_hides_a_current_disclosure(detector, text):
-    result = detector.assess(text)
-    assert result.at_risk and result.level == "emergency"
-
-
-@pytest.mark.parametrize("text", [
+    # round 10
     "foster kid gone. window open.",
     "PRU lad has a fractured wrist and has given three different stories about how it happened",
     "YP ran off from the youth club after a phone call, shouting she's never coming back",
     "LAC girl not eaten in 5 days",
     "bl9 yn torri eto, dwfn, gwaedu lot",
-])
-def test_safety_round10_signals_need_the_emergency_reply(detector, text):
-    result = detector.assess(text)
-    assert result.at_risk and result.level == "emergency"
-
-
-@pytest.mark.parametrize("text", [
-    "If I hear Baby Shark one more time I'm going to jump out the window",
-    "a Y8 got a black eye in a ruck at the match, mum was on the touchline, is there a form I fill in?",
-    "our under 12s went missing from the league table after the admin error",
-    "YP at club asked me what 'unalive' means cos she saw it in a game review",
-])
-def test_safety_round10_near_misses_stay_quiet(detector, text):
-    assert not detector.assess(text).at_risk
-
-
-@pytest.mark.parametrize("text", [
-    "One girl said her mum 'beat' her at Mario Kart again and she's furious",
-    "A child told me his dad 'smacked' the ball right out of the park at cricket",
-    "Y6 are leaving next week and one of them wrote me a goodbye letter saying thanks for everything",
-    "crwt wedi torri ei arddwrn yn chwarae rygbi, mewn plaster nawr",
-    "Y8 boy came in with a cast, fell off his bike at the skatepark",
-])
-def test_safety_everyday_words_about_a_child_stay_quiet(detector, text):
-    assert not detector.assess(text).at_risk
-
-
-@pytest.mark.parametrize("text", [
-    "her dad beat her at home last night",
-    "she told me her dad hit the wall and then hit her",
-    "he keeps coming home with a new phone and won't say who gave it",
-    "Y11 leaver wrote a goodbye note, said she won't be around after summer",
-])
-def test_safety_the_everyday_suppressors_leave_real_risk_alone(detector, text):
-    result = detector.assess(text)
-    assert result.at_risk and result.level == "emergency"
-
-
-@pytest.mark.parametrize("text", [
+    # round 11
     "dancer in my class has lost loads of weight, her heart rate was 38 when the nurse checked and she nearly fainted",
     "Y1 child not in the classroom after break and the gate by the field was left open",
     "little girl out on the frozen pond on her own at the park",
     "merch 12 newydd decstio fi 'mae o'n ôl ac yn cicio'r drws, mam yn sgrechian, plis'",
+    # round 12
+    "she hasn't eaten or drunk anything for two days according to her friends, she's grey and shaking",
+    "mae un o'r plant ar y trip wedi crwydro allan ar y creigiau a'r llanw'n dod mewn yn gyflym",
+    "he's not at breakfast and his bunk is empty, coat gone",
 ])
-def test_safety_round11_signals_need_the_emergency_reply(detector, text):
+def test_safety_blind_round_signals_need_the_emergency_reply(detector, text):
     result = detector.assess(text)
     assert result.at_risk and result.level == "emergency"
 
@@ -362,37 +311,46 @@ def test_safety_an_injury_after_a_worry_about_home_is_an_emergency(detector):
 
 
 @pytest.mark.parametrize("text", [
-    "what counts as neglect legally?",
-    "shot myself in the foot agreeing to run the residential AND the school show",
-    "honestly if this Y9 class talks over me one more time i'm going to kill them",
-    "Wedi colli un esgid ar y trip, nid plentyn lol",
-    "I'm knackered, my own toddler was up all night teething",
-])
-def test_safety_round11_near_misses_stay_quiet(detector, text):
-    assert not detector.assess(text).at_risk
-
-
-def test_safety_an_abstract_framing_never_hides_a_child(detector):
-    result = detector.assess("what counts as neglect? she told me she hasn't eaten since friday and "
-                             "there's no food at home")
-    assert result.at_risk
-
-
-@pytest.mark.parametrize("text", [
-    "she hasn't eaten or drunk anything for two days according to her friends, she's grey and shaking",
-    "mae un o'r plant ar y trip wedi crwydro allan ar y creigiau a'r llanw'n dod mewn yn gyflym",
-    "he's not at breakfast and his bunk is empty, coat gone",
-])
-def test_safety_round12_signals_need_the_emergency_reply(detector, text):
-    result = detector.assess(text)
-    assert result.at_risk and result.level == "emergency"
-
-
-@pytest.mark.parametrize("text", [
-    "i'm writing a novel where a teacher discovers a pupil is being groomed, is the procedure realistic",
-    "what is cuckooing",
+    # a concern that is plainly over (resolved.recovered, about_a_child: true)
+    "a pupil who self harmed two years ago is doing brilliantly and is now a peer mentor - "
+    "how do I support her in that role?",
+    "Roedd disgybl yn hunan-niweidio dair blynedd yn ôl, mae hi'n ffynnu rŵan ac yn fentor i eraill",
+    # everyday words about a child
+    "One girl said her mum 'beat' her at Mario Kart again and she's furious",
+    "A child told me his dad 'smacked' the ball right out of the park at cricket",
+    "Y6 are leaving next week and one of them wrote me a goodbye letter saying thanks for everything",
+    "crwt wedi torri ei arddwrn yn chwarae rygbi, mewn plaster nawr",
+    "Y8 boy came in with a cast, fell off his bike at the skatepark",
+    "a Y8 got a black eye in a ruck at the match, mum was on the touchline, is there a form I fill in?",
     "the scratches on her arm turned out to be from the new kitten, mum showed me",
     "a y5 keeps asking me if i'm going to die too since his aunt died",
+    # the practitioner's own words, admin, questions in the abstract, fiction
+    "If I hear Baby Shark one more time I'm going to jump out the window",
+    "honestly if this Y9 class talks over me one more time i'm going to kill them",
+    "shot myself in the foot agreeing to run the residential AND the school show",
+    "I'm knackered, my own toddler was up all night teething",
+    "Wedi colli un esgid ar y trip, nid plentyn lol",
+    "our under 12s went missing from the league table after the admin error",
+    "YP at club asked me what 'unalive' means cos she saw it in a game review",
+    "what counts as neglect legally?",
+    "what is cuckooing",
+    "i'm writing a novel where a teacher discovers a pupil is being groomed, is the procedure realistic",
 ])
-def test_safety_round12_near_misses_stay_quiet(detector, text):
+def test_safety_blind_round_near_misses_stay_quiet(detector, text):
     assert not detector.assess(text).at_risk
+
+
+@pytest.mark.parametrize("text", [
+    "a pupil who self harmed two years ago was doing brilliantly but she told me she is cutting again",
+    "two years ago she was thriving, now her stepdad hits her again",
+    "her dad beat her at home last night",
+    "she told me her dad hit the wall and then hit her",
+    "he keeps coming home with a new phone and won't say who gave it",
+    "Y11 leaver wrote a goodbye note, said she won't be around after summer",
+    "what counts as neglect? she told me she hasn't eaten since friday and there's no food at home",
+])
+def test_safety_the_new_suppressors_never_hide_real_risk(detector, text):
+    # SAF-31: a resolved framing, an everyday word or an abstract question never cancels a
+    # current disclosure
+    result = detector.assess(text)
+    assert result.at_risk and result.level == "emergency"
