@@ -48,7 +48,7 @@ python bench/cards_holdout.py --file tests/cards_holdout4.yml --min-en 0.79 --mi
 step "6/7 safety: the rules OR the trained net on the regression and blind sets (docs/safety-evaluation.md)"
 # Every risk message must raise the alarm and no emergency may be answered at a lower level;
 # false alarms guarded at the figures measured 2026-12-08 00:30 (the target is 2%): existing
-# set 0.016, rounds 1-12: 0.015 0.008 0.049 0.034 0.061 0.111 0.062 0.076 0.045 0.024 0.042
+# set 0.016, rounds 1-12: 0.015 0.008 0.049 0.034 0.061 0.106 0.062 0.076 0.045 0.024 0.042
 # 0.052. Rounds 1-11 are also the net's training data (data/safety/rounds): only a fresh
 # round's first sight measures it (docs/safety-evaluation.md). Round 12 (tests/safety) was
 # scored at first sight, then the rules (not the net) were tuned on it.

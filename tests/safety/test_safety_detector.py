@@ -324,6 +324,7 @@ def test_safety_an_injury_after_a_worry_about_home_is_an_emergency(detector):
     "a Y8 got a black eye in a ruck at the match, mum was on the touchline, is there a form I fill in?",
     "the scratches on her arm turned out to be from the new kitten, mum showed me",
     "a y5 keeps asking me if i'm going to die too since his aunt died",
+    "Pupil went over on his ankle in rugby, it's swollen and he can't put weight on it",
     # the practitioner's own words, admin, questions in the abstract, fiction
     "If I hear Baby Shark one more time I'm going to jump out the window",
     "honestly if this Y9 class talks over me one more time i'm going to kill them",
